@@ -1,0 +1,61 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Imports a layer may not make; see "Processes and layers" in DESIGN.md. */
+const electronOnlyInShell = {
+  name: 'electron',
+  message: 'Only main/electron/, main/index.ts and preload/ may import electron: main/core runs in plain Node.',
+};
+
+export default defineConfig(
+  globalIgnores(['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**']),
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' }],
+    },
+  },
+  {
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'test/**/*.ts', '*.config.ts'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['main/**/*.ts', 'test/unit/main/**', 'test/integration/**', 'test/bench/**', 'test/support/**'],
+    ignores: ['main/electron/**', 'main/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronOnlyInShell], patterns: [{ group: ['electron/*'], message: electronOnlyInShell.message }] }],
+    },
+  },
+  { files: ['renderer/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer is pure UI: talk to main through window.certdesk.' }],
+          patterns: [
+            { regex: '^node:', message: 'The renderer has no Node: talk to main through window.certdesk.' },
+            { regex: '(^|/)main(/|$)', message: 'The renderer may not import main/**: use the types in preload/contract.ts.' },
+            { regex: '^(fs|path|os|child_process|crypto|http|https|net|url|util|stream|events)$', message: 'The renderer has no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '.', message: 'contract.ts imports nothing.' }] }] },
+  },
+);
