@@ -1,0 +1,52 @@
+import type {
+  CertDeskApi,
+  EventChannel,
+  EventChannels,
+  InvokeChannel,
+  InvokeChannels,
+  InvokeResult,
+  Unsubscribe,
+} from './contract.ts';
+
+/**
+ * How the API reaches main. The preload passes Electron's IPC; the E2E tests pass a Playwright
+ * binding to the real core service in the test process.
+ */
+export interface Transport {
+  /** Sends one request; resolves to main's {@link InvokeResult} envelope. */
+  invoke(channel: string, request?: unknown): Promise<unknown>;
+  subscribe(channel: string, listener: (payload: unknown) => void): Unsubscribe;
+}
+
+/**
+ * Builds `window.certdesk` over a transport: one method per channel of `contract.ts`, nothing else.
+ *
+ * The function is self-contained (it refers to nothing outside its body) so the E2E tests can inject
+ * its source into a page as is; keep it that way.
+ */
+export function createCertDeskApi(transport: Transport): CertDeskApi {
+  const invoke = <C extends InvokeChannel>(
+    channel: C,
+    request?: InvokeChannels[C]['request'],
+  ): Promise<InvokeChannels[C]['response']> =>
+    transport.invoke(channel, request).then((envelope) => {
+      const result = envelope as InvokeResult<InvokeChannels[C]['response']>;
+      if (result.ok) return result.value;
+      // A plain object, not an Error: the context bridge would strip `code` and `remedy` off an Error.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(result.error);
+    });
+  const subscribe = <E extends EventChannel>(
+    channel: E,
+    listener: (payload: EventChannels[E]) => void,
+  ): Unsubscribe => transport.subscribe(channel, (payload) => {
+      listener(payload as EventChannels[E]);
+    });
+
+  return {
+    getAppInfo: () => invoke('app:info'),
+    getSettings: () => invoke('settings:get'),
+    updateSettings: (patch) => invoke('settings:update', patch),
+    onSettingsChanged: (listener) => subscribe('settings:changed', listener),
+  } satisfies CertDeskApi;
+}
