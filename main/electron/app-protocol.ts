@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
+import { resolveAsset } from './asset-path.ts';
 import { contentSecurityPolicy } from './csp.ts';
 
 /** The scheme the renderer is served from instead of `file://` (Electron security checklist #18). */
@@ -23,8 +23,7 @@ export function registerAppScheme(): void {
 
 /**
  * Maps an `app://certdesk/<path>` URL to a file under `rootDir`, or `undefined` for anything else: a
- * foreign host, a path escaping the root (`..`, encoded or not), a NUL byte. Pure, so it is tested
- * without Electron.
+ * foreign scheme or host, or a path escaping the root (see {@link resolveAsset}).
  */
 export function resolveAppAsset(rootDir: string, url: string): string | undefined {
   let parsed: URL;
@@ -34,16 +33,7 @@ export function resolveAppAsset(rootDir: string, url: string): string | undefine
     return undefined;
   }
   if (parsed.protocol !== `${appScheme}:` || parsed.host !== appHost) return undefined;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(parsed.pathname);
-  } catch {
-    return undefined;
-  }
-  if (pathname.includes('\0')) return undefined;
-  const root = path.resolve(rootDir);
-  const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
-  return file.startsWith(root + path.sep) ? file : undefined;
+  return resolveAsset(rootDir, parsed.pathname);
 }
 
 /**
