@@ -43,12 +43,13 @@ export default defineConfig(({ command }) => ({
         transformIndexHtml: (html: string) =>
           html.replace(
             '%CERTDESK_CSP%',
-            contentSecurityPolicy(command === 'serve' ? 'development' : 'production'),
+            contentSecurityPolicy(command === 'serve' ? 'development' : 'production', 'meta'),
           ),
       },
     ],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      minify: true,
       rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
   },

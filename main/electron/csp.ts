@@ -5,8 +5,11 @@
  *
  * Development (`electron-vite dev`) additionally allows the dev server's inline React-refresh
  * preamble and its HMR websocket; that policy never ships.
+ *
+ * `frame-ancestors` works only as a response header (browsers ignore it, with a console error, in a
+ * `<meta>` tag), so the meta delivery leaves it out; the header delivery keeps it.
  */
-export function contentSecurityPolicy(mode: 'production' | 'development'): string {
+export function contentSecurityPolicy(mode: 'production' | 'development', delivery: 'header' | 'meta' = 'header'): string {
   const dev = mode === 'development';
   const directives: ReadonlyArray<readonly [string, string]> = [
     ['default-src', "'none'"],
@@ -17,7 +20,7 @@ export function contentSecurityPolicy(mode: 'production' | 'development'): strin
     ['connect-src', dev ? "'self' ws: http://localhost:*" : "'none'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],
-    ['frame-ancestors', "'none'"],
+    ...(delivery === 'header' ? ([['frame-ancestors', "'none'"]] as const) : []),
     ['object-src', "'none'"],
   ];
   return directives.map(([name, value]) => `${name} ${value}`).join('; ');

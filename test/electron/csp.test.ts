@@ -19,6 +19,11 @@ describe('contentSecurityPolicy', () => {
     expect(contentSecurityPolicy('production')).not.toMatch(/unsafe-(inline|eval)|https?:|ws:/);
   });
 
+  it('leaves frame-ancestors out of the meta tag, where browsers ignore it', () => {
+    expect(directives(contentSecurityPolicy('production', 'meta')).has('frame-ancestors')).toBe(false);
+    expect(directives(contentSecurityPolicy('production', 'header')).get('frame-ancestors')).toBe("'none'");
+  });
+
   it('loosens only what the dev server needs in development', () => {
     const policy = directives(contentSecurityPolicy('development'));
     expect(policy.get('script-src')).toBe("'self' 'unsafe-inline'");

@@ -4,11 +4,9 @@ import type { CertDeskService } from '../../main/core/service.ts';
 import { createCertDeskApi } from '../../preload/api.ts';
 import { eventChannels, type Unsubscribe } from '../../preload/contract.ts';
 
-declare global {
-  interface Window {
-    __certdeskInvoke?: (channel: string, payload: unknown) => Promise<unknown>;
-    __certdeskEmit?: (channel: string, payload: unknown) => void;
-  }
+/** The page-side hook the init script installs for pushing events (runs in the browser). */
+interface PageGlobals {
+  __certdeskEmit?: (channel: string, payload: unknown) => void;
 }
 
 /**
@@ -44,7 +42,11 @@ export async function bindCertDeskApi(page: Page, service: CertDeskService): Pro
   const stops = eventChannels.map((channel) =>
     service.on(channel, (payload) => {
       // The page may be navigating or closed; a lost push is what a real renderer would see too.
-      page.evaluate(([c, p]) => window.__certdeskEmit?.(c, p), [channel, payload] as const).catch(() => undefined);
+      page
+        .evaluate(([c, p]) => {
+          (globalThis as PageGlobals).__certdeskEmit?.(c, p);
+        }, [channel, payload] as const)
+        .catch(() => undefined);
     }),
   );
   return () => {

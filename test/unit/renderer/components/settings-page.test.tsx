@@ -1,0 +1,112 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderApp } from '../support/render-app.tsx';
+
+const openSettings = async (options: Parameters<typeof renderApp>[0] = {}) => {
+  const rendered = renderApp({ route: '/settings', ...options });
+  await screen.findByRole('heading', { level: 1, name: 'Settings' });
+  return rendered;
+};
+
+const select = (name: string): HTMLSelectElement => screen.getByRole<HTMLSelectElement>('combobox', { name });
+
+describe('SettingsPage: About', () => {
+  it('lists version, runtime, platform and the full data directory', async () => {
+    await openSettings({ appInfo: { dataDir: '/home/admin/.config/CertDesk' } });
+
+    const about = screen.getByRole('region', { name: 'About' });
+    expect(about.textContent).toContain('0.1.0');
+    expect(about.textContent).toContain('Electron 45.5.0');
+    expect(about.textContent).toContain('Linux (x64)');
+    const path = within(about).getByText('/home/admin/.config/CertDesk');
+    expect(path.tagName).toBe('CODE');
+  });
+
+  it('names Node as the runtime when the core runs without Electron', async () => {
+    await openSettings({
+      appInfo: { runtime: 'node', platform: 'darwin', arch: 'arm64', versions: { node: '22.12.0' } },
+    });
+
+    const about = screen.getByRole('region', { name: 'About' });
+    expect(about.textContent).toContain('Node 22.12.0');
+    expect(about.textContent).toContain('macOS (arm64)');
+  });
+});
+
+describe('SettingsPage: language and theme', () => {
+  it('offers each language in its own name', async () => {
+    await openSettings();
+
+    const options = within(select('Language')).getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toEqual(['System default', 'English', '简体中文']);
+    expect(select('Language').value).toBe('system');
+    expect(within(select('Theme')).getAllByRole('option').map((o) => o.textContent)).toEqual(['System', 'Light', 'Dark']);
+  });
+
+  it('switches the UI to Chinese through main', async () => {
+    const { bridge } = await openSettings();
+
+    fireEvent.change(select('Language'), { target: { value: 'zh-CN' } });
+
+    expect(await screen.findByRole('heading', { level: 1, name: '设置' })).toBeDefined();
+    expect(bridge.updates).toEqual([{ language: 'zh-CN' }]);
+    expect(select('语言').value).toBe('zh-CN');
+    expect(screen.getByRole('region', { name: '关于' }).textContent).toContain('数据目录');
+    expect(within(select('主题')).getAllByRole('option').map((o) => o.textContent)).toEqual(['跟随系统', '浅色', '深色']);
+    expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  it('shows what main returns even when no push follows', async () => {
+    await openSettings({ pushOnUpdate: false });
+
+    fireEvent.change(select('Theme'), { target: { value: 'dark' } });
+
+    await waitFor(() => {
+      expect(document.documentElement.dataset['theme']).toBe('dark');
+    });
+    expect(select('Theme').value).toBe('dark');
+  });
+
+  it('keeps the value main holds until main answers', async () => {
+    const { bridge } = await openSettings();
+    const release = bridge.hold();
+
+    fireEvent.change(select('Theme'), { target: { value: 'dark' } });
+    expect(select('Theme').value).toBe('system');
+
+    act(release);
+    await waitFor(() => {
+      expect(select('Theme').value).toBe('dark');
+    });
+  });
+
+  it('shows the error when main rejects a change, and keeps the old value', async () => {
+    const { bridge } = await openSettings();
+    bridge.rejectNextUpdate('Unable to update settings, config.json is read-only');
+
+    fireEvent.change(select('Language'), { target: { value: 'zh-CN' } });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('The setting wasn’t saved: Unable to update settings, config.json is read-only');
+    expect(select('Language').value).toBe('system');
+    expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeDefined();
+
+    fireEvent.change(select('Theme'), { target: { value: 'light' } });
+    await waitFor(() => {
+      expect(select('Theme').value).toBe('light');
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('follows settings pushed by main while open', async () => {
+    const { bridge } = await openSettings();
+
+    act(() => {
+      bridge.push({ theme: 'dark', language: 'en' });
+    });
+
+    expect(select('Theme').value).toBe('dark');
+    expect(select('Language').value).toBe('en');
+    expect(document.documentElement.dataset['theme']).toBe('dark');
+  });
+});
