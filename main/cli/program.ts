@@ -67,7 +67,6 @@ function buildProgram(
     .helpCommand('help [command]', t('cmdHelp'))
     .addOption(new Option('--data-dir <path>', t('optDataDir')))
     .addOption(new Option('--json', t('optJson')))
-    .addHelpText('after', `\n${t('exitCodes')}`)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => { io.writeOut(s); }, writeErr: (s) => { io.writeErr(s); } });
@@ -108,6 +107,11 @@ function buildProgram(
         print(next, () => formatSettings(next));
       });
     });
+
+  // Every command's help ends with the exit codes scripts rely on.
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    command.addHelpText('after', `\n${t('exitCodes')}`);
+  }
 
   // `certdesk` alone is a usage error that shows the help, as for an unknown command.
   program.action(() => {

@@ -8,7 +8,7 @@ export function createLineLogger(write: (line: string) => void, options: { json:
   const entry = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
     write(
       options.json
-        ? `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`
+        ? `${JSON.stringify({ ...fields, time: new Date().toISOString(), level, message })}\n`
         : `certdesk: ${level}: ${message}${fields === undefined ? '' : ` ${JSON.stringify(fields)}`}\n`,
     );
   };

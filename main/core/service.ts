@@ -21,14 +21,18 @@ export class CertDeskService {
   readonly #options: ServiceOptions;
   readonly #events: EventHub;
   readonly #stopWatching: Unsubscribe;
-  #lastSettings: string | undefined;
+  #lastSettings: string;
+  /** Problems already logged, so a damaged file is reported once, not on every read. */
+  readonly #reported = new Set<string>();
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#events = new EventHub((error) => {
       options.logger.error('An event listener failed', { error: String(error) });
     });
-    // One change can be reported more than once (our own write, then the watcher); push only real changes.
+    // A store reports writes, not changes (an update to the same values, our write seen again by the
+    // watcher): push only when the effective settings differ from the last ones seen.
+    this.#lastSettings = JSON.stringify(this.#readSettings({ report: false }));
     this.#stopWatching = options.settings.onDidChange(() => {
       const settings = this.getSettings();
       const serialized = JSON.stringify(settings);
@@ -49,17 +53,30 @@ export class CertDeskService {
    * left as it is for the admin to inspect.
    */
   getSettings(): Settings {
+    return this.#readSettings({ report: true });
+  }
+
+  #readSettings(options: { report: boolean }): Settings {
     const { logger, settings: store } = this.#options;
+    const reportOnce = (problem: string, report: () => void): void => {
+      if (!options.report || this.#reported.has(problem)) return;
+      this.#reported.add(problem);
+      report();
+    };
     let stored: unknown;
     try {
       stored = store.read();
     } catch (error) {
-      logger.error('Unable to read settings, using defaults', { path: store.path, error: String(error) });
+      reportOnce(`read:${String(error)}`, () => {
+        logger.error('Unable to read settings, using defaults', { path: store.path, error: String(error) });
+      });
       stored = undefined;
     }
     const { settings, problems } = parseStoredSettings(stored);
     for (const problem of problems) {
-      logger.warn('Ignoring an invalid stored setting, using its default', { path: store.path, key: problem.key });
+      reportOnce(`invalid:${problem.key}:${JSON.stringify(problem.value)}`, () => {
+        logger.warn('Ignoring an invalid stored setting, using its default', { path: store.path, key: problem.key });
+      });
     }
     return settings;
   }

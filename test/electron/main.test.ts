@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +20,7 @@ async function launch(options: { lockGranted: boolean }): Promise<FakeElectron> 
 async function invoke(channel: string, payload: unknown, event: unknown): Promise<unknown> {
   const handler = electron.ipcMain.handlers.get(channel);
   if (handler === undefined) throw new Error(`no handler for ${channel}`);
-  return handler(event, payload);
+  return await handler(event, payload);
 }
 
 function onlyWindow(): FakeBrowserWindow {
@@ -192,5 +192,16 @@ describe('IPC', () => {
     expect(stored.settings).toEqual({ language: 'system', theme: 'dark' });
     expect(window.webContents.sent).toContainEqual({ channel: 'settings:changed', payload: { language: 'system', theme: 'dark' } });
     expect(electron.nativeTheme.themeSource).toBe('dark');
+  });
+
+  it('starts with a damaged config.json, serves defaults and refuses to overwrite the file', async () => {
+    const file = path.join(dataDir, 'config.json');
+    await writeFile(file, '{not json');
+    await launch({ lockGranted: true });
+    await electron.app.becomeReady();
+    const event = invokeEvent(onlyWindow().webContents);
+    expect(await invoke('settings:get', undefined, event)).toEqual({ ok: true, value: { language: 'system', theme: 'system' } });
+    expect(await invoke('settings:update', { theme: 'dark' }, event)).toMatchObject({ ok: false, error: { code: 'invalid_data' } });
+    expect(await readFile(file, 'utf8')).toBe('{not json');
   });
 });
