@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import { contentSecurityPolicy } from './main/electron/csp.ts';
+import { contentSecurityPolicy } from '../main/electron/csp.ts';
 
-const root = import.meta.dirname;
+/** The repository root; this file lives in `.config/`. */
+const root = resolve(import.meta.dirname, '..');
 
 /**
  * One build for the three bundles: main (app entry + the `certdesk` CLI, plain ESM with
@@ -13,7 +14,7 @@ const root = import.meta.dirname;
 export default defineConfig(({ command }) => ({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: resolve(root, 'out/main'),
       rolldownOptions: {
         input: {
           index: resolve(root, 'main/index.ts'),
@@ -24,7 +25,7 @@ export default defineConfig(({ command }) => ({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: resolve(root, 'out/preload'),
       externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve(root, 'preload/index.ts') },

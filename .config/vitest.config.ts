@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -7,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  * binary exists here) and `integration` (real Pebble, BIND9 and files, started by `test/support/`).
  */
 export default defineConfig({
+  // This file lives in `.config/`; paths below are relative to the repository root.
+  root: resolve(import.meta.dirname, '..'),
   test: {
     projects: [
       {

@@ -1,8 +1,12 @@
+import path from 'node:path';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** The repository root; this file lives in `.config/`. */
+const root = path.resolve(import.meta.dirname, '..');
 
 /** Imports a layer may not make; see "Processes and layers" in DESIGN.md. */
 const electronOnlyInShell = {
@@ -11,12 +15,15 @@ const electronOnlyInShell = {
 };
 
 export default defineConfig(
+  // Patterns below are relative to the repository root, not to `.config/`.
+  { basePath: root },
   globalIgnores(['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**']),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // Two programs: Node code (tsconfig.json) and the DOM-only renderer with its tests.
+      parserOptions: { project: ['./tsconfig.json', './renderer/tsconfig.json'], tsconfigRootDir: root },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
@@ -49,6 +56,25 @@ export default defineConfig(
             { regex: '^node:', message: 'The renderer has no Node: talk to main through window.certdesk.' },
             { regex: '(^|/)main(/|$)', message: 'The renderer may not import main/**: use the types in preload/contract.ts.' },
             { regex: '^(fs|path|os|child_process|crypto|http|https|net|url|util|stream|events)$', message: 'The renderer has no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // GitHub Desktop's rule: raw IPC only in the typed wrappers (and the composition root that wires them).
+    files: ['main/electron/**/*.ts', 'preload/**/*.ts'],
+    ignores: ['main/electron/ipc.ts', 'preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Raw IPC lives in main/electron/ipc.ts and preload/index.ts only: use their typed wrappers.',
+            },
           ],
         },
       ],

@@ -6,9 +6,10 @@ import { defineConfig } from '@playwright/test';
  * (`test/support/e2e-bridge.ts`). Run `npm run build` first; `npm test` does.
  */
 export default defineConfig({
-  testDir: 'test/e2e',
+  // Paths are relative to this file, which lives in `.config/`.
+  testDir: '../test/e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: 'test-results/e2e',
+  outputDir: '../test-results/e2e',
   fullyParallel: false,
   workers: 1,
   forbidOnly: process.env.CI !== undefined,
