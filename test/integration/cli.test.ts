@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const builtCli = path.join(repo, 'out/main/cli.js');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion and reports its exit code and output (never throws on exit code). */
+function run(command: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(command, [...args], { cwd: repo, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') {
+        reject(new Error(`Unable to run ${command}, ${error.message}`, { cause: error }));
+        return;
+      }
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+/** The built CLI as a fresh process, the way cron and scripts run it. */
+const certdesk = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}): Promise<Run> =>
+  run(process.execPath, [builtCli, ...args], env);
+
+let dataDir: string;
+
+beforeAll(() => {
+  if (!existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first (npm test does).`);
+});
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-cli-'));
+});
+
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the built certdesk CLI', () => {
+  it('prints the version through the documented `npm run --silent certdesk -- --version`', async () => {
+    const result = await run('npm', ['run', '--silent', 'certdesk', '--', '--version']);
+    expect(result).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+  });
+
+  it('reports info as JSON for the data dir given in CERTDESK_DATA_DIR', async () => {
+    const result = await certdesk(['--json', 'info'], { CERTDESK_DATA_DIR: dataDir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'CertDesk', version: packageJson.version, dataDir, runtime: 'node' });
+  });
+
+  it('writes settings to config.json in the data dir and reads them back', async () => {
+    expect((await certdesk(['--data-dir', dataDir, 'settings', 'set', 'language', 'zh-CN'])).code).toBe(0);
+    const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { settings: unknown };
+    expect(stored.settings).toEqual({ language: 'zh-CN', theme: 'system' });
+    const shown = await certdesk(['--data-dir', dataDir, '--json', 'settings', 'show']);
+    expect(JSON.parse(shown.stdout)).toEqual({ language: 'zh-CN', theme: 'system' });
+  });
+
+  it.each([
+    ['an unknown option', ['--frobnicate']],
+    ['an unknown command', ['frobnicate']],
+    ['a missing argument', ['settings', 'set', 'theme']],
+    ['no command at all', []],
+  ])('exits 2 for %s', async (_name, args) => {
+    const result = await certdesk(['--data-dir', dataDir, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: certdesk');
+  });
+
+  it('exits 2 with the remedy and a JSON error for an invalid setting, writing nothing', async () => {
+    const result = await certdesk(['--data-dir', dataDir, '--json', 'settings', 'set', 'theme', 'neon']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'invalid_input', remedy: expect.stringContaining('system | light | dark') as unknown } });
+    expect(existsSync(path.join(dataDir, 'config.json'))).toBe(false);
+  });
+
+  it('speaks Simplified Chinese when the locale is zh_CN', async () => {
+    const result = await certdesk(['--data-dir', dataDir, 'info'], { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`数据目录: ${dataDir}`);
+  });
+});
