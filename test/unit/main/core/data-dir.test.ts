@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appName, dataDirEnv, defaultDataDir, resolveDataDir, type Host } from '../../../../main/core/data-dir.ts';
 import { CertDeskError } from '../../../../main/core/errors.ts';
+import { thrown } from '../support/thrown.ts';
 
 const linuxHome = '/home/alice';
 const macHome = '/Users/alice';
@@ -9,16 +10,6 @@ const windowsHome = 'C:\\Users\\alice';
 function host(platform: NodeJS.Platform, env: Host['env'] = {}): Host {
   const homedir = platform === 'win32' ? windowsHome : platform === 'darwin' ? macHome : linuxHome;
   return { platform, env, homedir };
-}
-
-/** Runs `fn` and returns what it threw, failing the test when it returns normally. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('appName and dataDirEnv', () => {

@@ -9,22 +9,13 @@ import { CertDeskService } from '../../../../main/core/service.ts';
 import { defaultSettings } from '../../../../main/core/settings.ts';
 import { createRecordingLogger, type RecordingLogger } from '../support/recording-logger.ts';
 import { useClosers, useTempDir } from '../support/temp-dir.ts';
+import { thrown } from '../support/thrown.ts';
 
 /**
  * How long to wait for a change another store wrote: conf polls the file every 500 ms on Linux and
  * debounces for 1 s, so a few seconds is plenty; this is a ceiling, never an assertion.
  */
 const watchTimeout = 20_000;
-
-/** Runs `fn` and returns what it threw, failing the test when it returns normally. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('CertDeskService', () => {
   const tempDir = useTempDir('service');

@@ -8,18 +8,9 @@ import {
   settingKeys,
   type SettingsProblem,
 } from '../../../../main/core/settings.ts';
+import { thrown } from '../support/thrown.ts';
 
 const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark.';
-
-/** Runs `fn` and returns what it threw, failing the test when it returns normally. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('defaultSettings and settingKeys', () => {
   it('follow the operating system and name every setting', () => {
