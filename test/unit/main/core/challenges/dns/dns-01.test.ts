@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../../../../../main/core/ports.ts';
+import { challengeRecordName, createDns01Solver } from '../../../../../../main/core/challenges/dns/dns-01.ts';
+import type { DnsProvider } from '../../../../../../main/core/challenges/dns/provider.ts';
+
+/** An in-memory zone behind the provider port: records values per name and the order of calls. */
+function memoryProvider(): DnsProvider & { records: Map<string, Set<string>>; calls: string[]; active: () => number; maxActive: () => number } {
+  const records = new Map<string, Set<string>>();
+  const calls: string[] = [];
+  let active = 0;
+  let maxActive = 0;
+  const step = async (label: string, change: () => void): Promise<void> => {
+    active++;
+    maxActive = Math.max(maxActive, active);
+    calls.push(`${label} start`);
+    await new Promise((resolve) => { setImmediate(resolve); });
+    change();
+    calls.push(`${label} end`);
+    active--;
+  };
+  return {
+    kind: 'memory',
+    records,
+    calls,
+    active: () => active,
+    maxActive: () => maxActive,
+    present: (fqdn, value) => step(`present ${fqdn} ${value}`, () => {
+      const set = records.get(fqdn) ?? new Set<string>();
+      set.add(value);
+      records.set(fqdn, set);
+    }),
+    cleanup: (fqdn, value) => step(`cleanup ${fqdn} ${value}`, () => {
+      records.get(fqdn)?.delete(value);
+    }),
+  };
+}
+
+function memoryLogger(): Logger & { entries: Array<{ message: string; fields: Readonly<Record<string, unknown>> | undefined }> } {
+  const entries: Array<{ message: string; fields: Readonly<Record<string, unknown>> | undefined }> = [];
+  const push = (message: string, fields?: Readonly<Record<string, unknown>>): void => { entries.push({ message, fields }); };
+  return { entries, info: push, warn: push, error: push };
+}
+
+describe('challengeRecordName', () => {
+  it.each([
+    ['example.com', '_acme-challenge.example.com.'],
+    ['*.example.com', '_acme-challenge.example.com.'],
+    ['WWW.Example.com.', '_acme-challenge.www.example.com.'],
+  ])('%j → %j', (domain, name) => {
+    expect(challengeRecordName(domain)).toBe(name);
+  });
+});
+
+describe('createDns01Solver', () => {
+  it('presents `_acme-challenge.<domain>.` through the provider and logs it', async () => {
+    const provider = memoryProvider();
+    const logger = memoryLogger();
+    const solver = createDns01Solver({ provider, propagation: false, logger });
+    expect(solver.type).toBe('dns-01');
+    await solver.present({ domain: 'www.example.com', wildcard: false, token: 't', value: 'digest-1' });
+    expect([...(provider.records.get('_acme-challenge.www.example.com.') ?? [])]).toEqual(['digest-1']);
+    expect(logger.entries).toEqual([
+      { message: 'DNS-01 record presented', fields: { provider: 'memory', fqdn: '_acme-challenge.www.example.com.', wildcard: false } },
+    ]);
+  });
+
+  it('keeps a wildcard’s and its apex’s values apart on the one name, and removes only its own', async () => {
+    const provider = memoryProvider();
+    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    const apex = { domain: 'example.com', wildcard: false, token: 'a', value: 'apex-value' };
+    const wildcard = { domain: 'example.com', wildcard: true, token: 'w', value: 'wildcard-value' };
+    await Promise.all([solver.present(apex), solver.present(wildcard)]);
+    expect([...(provider.records.get('_acme-challenge.example.com.') ?? [])].sort()).toEqual(['apex-value', 'wildcard-value']);
+
+    await solver.cleanup(wildcard);
+    expect([...(provider.records.get('_acme-challenge.example.com.') ?? [])]).toEqual(['apex-value']);
+    // Idempotent: a second cleanup, or one for a challenge never presented, is fine.
+    await solver.cleanup(wildcard);
+    await solver.cleanup({ domain: 'other.example.com', wildcard: false, token: 'x', value: 'never-presented' });
+    expect([...(provider.records.get('_acme-challenge.example.com.') ?? [])]).toEqual(['apex-value']);
+  });
+
+  it('runs provider calls for one name one after another, and for different names in parallel', async () => {
+    const provider = memoryProvider();
+    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    await Promise.all([
+      solver.present({ domain: 'example.com', wildcard: false, token: 'a', value: 'one' }),
+      solver.present({ domain: 'example.com', wildcard: true, token: 'b', value: 'two' }),
+    ]);
+    expect(provider.calls).toEqual([
+      'present _acme-challenge.example.com. one start',
+      'present _acme-challenge.example.com. one end',
+      'present _acme-challenge.example.com. two start',
+      'present _acme-challenge.example.com. two end',
+    ]);
+    await Promise.all([
+      solver.present({ domain: 'a.example.com', wildcard: false, token: 'c', value: 'three' }),
+      solver.present({ domain: 'b.example.com', wildcard: false, token: 'd', value: 'four' }),
+    ]);
+    expect(provider.maxActive()).toBe(2);
+  });
+
+  it('still serves the next call for a name after a provider failure', async () => {
+    const provider = memoryProvider();
+    let failures = 1;
+    const flaky: DnsProvider = {
+      kind: 'flaky',
+      present: (fqdn, value) => (failures-- > 0 ? Promise.reject(new Error('API down')) : provider.present(fqdn, value)),
+      cleanup: (fqdn, value) => provider.cleanup(fqdn, value),
+    };
+    const solver = createDns01Solver({ provider: flaky, propagation: false, logger: memoryLogger() });
+    const challenge = { domain: 'example.com', wildcard: false, token: 'a', value: 'v' };
+    const results = await Promise.allSettled([solver.present(challenge), solver.present(challenge)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+  });
+
+  it('does not call the provider when the signal is already aborted', async () => {
+    const provider = memoryProvider();
+    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    const controller = new AbortController();
+    controller.abort(new Error('order cancelled'));
+    await expect(solver.present({ domain: 'example.com', wildcard: false, token: 'a', value: 'v' }, controller.signal)).rejects.toThrow('order cancelled');
+    expect(provider.calls).toEqual([]);
+  });
+});
