@@ -5,6 +5,16 @@
  */
 import os from 'node:os';
 import { runCli } from './cli/program.ts';
+import { createTerminalPrompt } from './core/challenges/dns/manual.ts';
+
+// Ctrl-C ends `log --follow` cleanly; anything else still running stops at once. That is safe by
+// design: the order journal lets the next run resume wherever this one stopped.
+const interrupted = new AbortController();
+process.once('SIGINT', () => {
+  interrupted.abort();
+  process.exitCode = 130;
+  setTimeout(() => process.exit(130), 200).unref();
+});
 
 process.exitCode = await runCli(process.argv.slice(2), {
   platform: process.platform,
@@ -13,4 +23,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   writeOut: (text) => process.stdout.write(text),
   writeErr: (text) => process.stderr.write(text),
+  manualPrompt: (locale) => createTerminalPrompt({ input: process.stdin, output: process.stderr, locale }),
+  signal: interrupted.signal,
 });

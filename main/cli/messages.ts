@@ -11,6 +11,7 @@ export const messages = {
     'zh-CN': '数据目录（默认：$CERTDESK_DATA_DIR，否则与桌面应用相同）',
   },
   optJson: { en: 'print machine-readable JSON', 'zh-CN': '输出机器可读的 JSON' },
+  optVerbose: { en: 'also log informational messages to stderr', 'zh-CN': '同时将提示信息输出到标准错误' },
   optVersion: { en: 'print the version', 'zh-CN': '显示版本号' },
   optHelp: { en: 'show help', 'zh-CN': '显示帮助' },
   cmdHelp: { en: 'show help for a command', 'zh-CN': '显示某个命令的帮助' },

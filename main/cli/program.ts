@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { AppInfo, Settings } from '../../preload/contract.ts';
+import type { AppInfo, Locale, Settings } from '../../preload/contract.ts';
+import type { ManualPrompt } from '../core/challenges/factory.ts';
 import { openConfigStore, settingsStoreFromConf } from '../core/config-store.ts';
 import { resolveDataDir, type Host } from '../core/data-dir.ts';
 import { toApiError } from '../core/errors.ts';
@@ -9,6 +10,7 @@ import { CertDeskService } from '../core/service.ts';
 import { settingKeys } from '../core/settings.ts';
 import { createAppInfo, version } from '../core/version.ts';
 import { exitCodeFor, exitCodes, type ExitCode } from './exit-codes.ts';
+import { addEngineCommands } from './engine-commands.ts';
 import { messages } from './messages.ts';
 
 /** Everything the CLI touches outside itself, so tests run it in-process. */
@@ -16,11 +18,16 @@ export interface CliIo extends Host {
   readonly cwd: string;
   writeOut(text: string): void;
   writeErr(text: string): void;
+  /** The manual DNS provider's prompt (the entry point passes a terminal prompt). */
+  readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
+  /** Aborted on Ctrl-C, for `log --follow`. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 interface GlobalOptions {
   readonly dataDir?: string;
   readonly json?: boolean;
+  readonly verbose?: boolean;
 }
 
 /**
@@ -31,7 +38,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
   const locale = localeFromEnv(io.env);
   const t = (key: keyof typeof messages): string => messages[key][locale];
   let exitCode: ExitCode = exitCodes.ok;
-  const program = buildProgram(io, t, (code) => {
+  const program = buildProgram(io, locale, t, (code) => {
     exitCode = code;
   });
   try {
@@ -57,6 +64,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
 
 function buildProgram(
   io: CliIo,
+  locale: Locale,
   t: (key: keyof typeof messages) => string,
   setExitCode: (code: ExitCode) => void,
 ): Command {
@@ -67,6 +75,7 @@ function buildProgram(
     .helpCommand('help [command]', t('cmdHelp'))
     .addOption(new Option('--data-dir <path>', t('optDataDir')))
     .addOption(new Option('--json', t('optJson')))
+    .addOption(new Option('-v, --verbose', t('optVerbose')))
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => { io.writeOut(s); }, writeErr: (s) => { io.writeErr(s); } });
@@ -108,6 +117,8 @@ function buildProgram(
       });
     });
 
+  addEngineCommands(program, { io, locale, t, globals, setExitCode });
+
   // Every command's help ends with the exit codes scripts rely on.
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.addHelpText('after', `\n${t('exitCodes')}`);
@@ -124,7 +135,7 @@ function buildProgram(
 /** Opens the service on the chosen data dir for one command and always closes it. */
 function withService(io: CliIo, options: GlobalOptions, run: (service: CertDeskService) => void): void {
   const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
-  const logger = createLineLogger((line) => { io.writeErr(line); }, { json: options.json === true });
+  const logger = createLineLogger((line) => { io.writeErr(line); }, { json: options.json === true, quiet: options.verbose !== true });
   const service = new CertDeskService({
     info: createAppInfo({ dataDir, runtime: 'node', versions: { node: process.versions.node } }),
     settings: settingsStoreFromConf(openConfigStore(dataDir)),

@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'invalid_data' // a file in the data dir is corrupt or of an unknown version
   | 'busy' // another process holds the lock for this work
   | 'forbidden' // an IPC request from a frame that is not CertDesk's own page
+  | 'acme_failed' // an ACME order did not complete for a reason that may pass (retry later)
+  | 'needs_admin' // an ACME order failed for a reason only the admin can fix; no automatic retry
+  | 'export_failed' // a certificate could not be written to a folder
+  | 'dns_failed' // a DNS provider or the propagation check failed for a reason that may pass
   | 'internal'; // a bug: anything not raised as a CertDeskError
 
 /**

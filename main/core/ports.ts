@@ -26,3 +26,16 @@ export interface Logger {
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
   error(message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
+
+/**
+ * Keeps secrets (account keys, EAB HMAC keys, TSIG secrets, PFX passwords) encrypted at rest.
+ * Names are validated ids (`accounts/letsencrypt.key`-like, `[a-z0-9._/-]`).
+ *
+ * Implementations must be safe for concurrent use; `put` is atomic and never leaves a half-written
+ * secret; `get` of a missing name resolves `undefined`; a secret that cannot be decrypted throws.
+ */
+export interface SecretBox {
+  put(name: string, value: string): Promise<void>;
+  get(name: string): Promise<string | undefined>;
+  delete(name: string): Promise<void>;
+}

@@ -1,42 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const builtCli = path.join(repo, 'out/main/cli.js');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion and reports its exit code and output (never throws on exit code). */
-function run(command: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(command, [...args], { cwd: repo, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      if (error !== null && typeof error.code !== 'number') {
-        reject(new Error(`Unable to run ${command}, ${error.message}`, { cause: error }));
-        return;
-      }
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
-}
-
-/** The built CLI as a fresh process, the way cron and scripts run it. */
-const certdesk = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}): Promise<Run> =>
-  run(process.execPath, [builtCli, ...args], env);
+import { certdesk, requireBuiltCli, runProcess } from '../support/cli.ts';
 
 let dataDir: string;
 
-beforeAll(() => {
-  if (!existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first (npm test does).`);
-});
+beforeAll(requireBuiltCli);
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-cli-'));
@@ -48,7 +20,7 @@ afterEach(async () => {
 
 describe('the built certdesk CLI', () => {
   it('prints the version through the documented `npm run --silent certdesk -- --version`', async () => {
-    const result = await run('npm', ['run', '--silent', 'certdesk', '--', '--version']);
+    const result = await runProcess('npm', ['run', '--silent', 'certdesk', '--', '--version']);
     expect(result).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
   });
 

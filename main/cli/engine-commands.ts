@@ -1,0 +1,318 @@
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Locale } from '../../preload/contract.ts';
+import { caPresets } from '../core/acme/accounts.ts';
+import { CertificateService, type AddDnsProviderInput, type CertificateSummary, type RenewResult } from '../core/certificates.ts';
+import type { ManualPrompt } from '../core/challenges/factory.ts';
+import { openConfigStore } from '../core/config-store.ts';
+import { hostPort, keyTypes, type ChallengeConfig, type KeyType } from '../core/config/schema.ts';
+import { resolveDataDir } from '../core/data-dir.ts';
+import { CertDeskError, toApiError } from '../core/errors.ts';
+import { createLineLogger } from '../core/logger.ts';
+import type { OrderLogEntry } from '../core/log/order-log.ts';
+import { dataPaths } from '../core/paths.ts';
+import { FileSecretBox } from '../core/secrets/file-secret-box.ts';
+import type { ExitCode } from './exit-codes.ts';
+import { exitCodeFor, exitCodes } from './exit-codes.ts';
+import type { messages } from './messages.ts';
+
+/** What the engine commands need from the CLI around them. */
+export interface EngineCommandContext {
+  readonly io: {
+    readonly platform: NodeJS.Platform;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly homedir: string;
+    readonly cwd: string;
+    writeOut(text: string): void;
+    writeErr(text: string): void;
+    /** The manual DNS provider's prompt; absent where nobody can be asked. */
+    readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
+    /** Aborted on Ctrl-C, for `log --follow`. */
+    readonly signal?: AbortSignal | undefined;
+  };
+  readonly locale: Locale;
+  readonly t: (key: keyof typeof messages) => string;
+  readonly globals: () => { readonly dataDir?: string; readonly json?: boolean; readonly verbose?: boolean };
+  readonly setExitCode: (code: ExitCode) => void;
+}
+
+/** Opens the certificate engine on the chosen data dir for one command. */
+function openEngine(context: EngineCommandContext): CertificateService {
+  const { io } = context;
+  const options = context.globals();
+  const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
+  const paths = dataPaths(dataDir);
+  const json = options.json === true;
+  const prompt = io.manualPrompt?.(context.locale);
+  return new CertificateService({
+    paths,
+    conf: openConfigStore(dataDir),
+    secrets: new FileSecretBox(paths.secretsDir),
+    logger: createLineLogger((line) => {
+      io.writeErr(line);
+    }, { json, quiet: options.verbose !== true }),
+    ...(prompt === undefined ? {} : { manualPrompt: prompt }),
+  });
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return port;
+}
+
+function parseHostPort(value: string): string {
+  if (!hostPort.safeParse(value).success) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:53');
+  return value;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new InvalidArgumentError('expected whole seconds 1-3600');
+  return seconds;
+}
+
+function usage(message: string, remedy: string): CertDeskError {
+  return new CertDeskError('invalid_input', message, { remedy });
+}
+
+/**
+ * Adds the engine's commands to `program`: `ca add|list`, `dns add|list`, `cert
+ * add|list|show|renew|export`, `log`. Each parses and validates its arguments, calls the
+ * {@link CertificateService} and prints text or (`--json`) JSON; nothing else happens here.
+ */
+export function addEngineCommands(program: Command, context: EngineCommandContext): void {
+  const { io } = context;
+  const json = (): boolean => context.globals().json === true;
+  const print = (value: unknown, text: () => string): void => {
+    io.writeOut(json() ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+  };
+
+  const ca = program.command('ca').description('manage ACME CA accounts');
+  ca.command('add')
+    .description('register an account with an ACME CA and store it')
+    .argument('<name>', 'a name for the account, e.g. letsencrypt')
+    .requiredOption('--directory <url>', `directory URL or preset: ${Object.keys(caPresets).join(', ')}`)
+    .option('--email <address>', 'contact address for expiry and policy mail from the CA')
+    .option('--agree-tos', "agree to the CA's terms of service")
+    .option('--eab-kid <kid>', 'External Account Binding key id (ZeroSSL, Google, …)')
+    .option('--eab-hmac <key>', 'External Account Binding HMAC key (base64url); or set CERTDESK_EAB_HMAC')
+    .option('--ca-file <pem>', 'extra CA certificate(s) to trust for this directory (a private CA)')
+    .action(async (name: string, options: { directory: string; email?: string; agreeTos?: boolean; eabKid?: string; eabHmac?: string; caFile?: string }) => {
+      const hmac = options.eabHmac ?? io.env.CERTDESK_EAB_HMAC;
+      if ((options.eabKid === undefined) !== (hmac === undefined)) {
+        throw usage('Unable to use External Account Binding, --eab-kid and --eab-hmac go together', 'Give both, as the CA shows them in its dashboard.');
+      }
+      if (options.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) {
+        throw usage(`Unable to use ${JSON.stringify(options.email)} as the contact address, it is not an email address`, 'Give an address like admin@example.com.');
+      }
+      const service = openEngine(context);
+      const account = await service.addAccount({
+        name,
+        directory: options.directory,
+        email: options.email,
+        agreeTos: options.agreeTos === true,
+        eab: options.eabKid === undefined || hmac === undefined ? undefined : { kid: options.eabKid, hmacKey: hmac },
+        caFile: options.caFile === undefined ? undefined : path.resolve(io.cwd, options.caFile),
+      });
+      print({ name, ...account }, () => `Registered ${name} with ${account.directoryUrl}\nAccount: ${account.accountUrl ?? ''}`);
+    });
+  ca.command('list')
+    .description('list CA accounts')
+    .action(() => {
+      const accounts = openEngine(context).listAccounts();
+      print(accounts, () => (accounts.length === 0 ? 'No CA accounts yet: certdesk ca add <name> --directory <url> --agree-tos' : accounts.map((a) => `${a.name}\t${a.directoryUrl}\t${a.email ?? ''}`).join('\n')));
+    });
+
+  const dns = program.command('dns').description('manage DNS providers for DNS-01');
+  dns.command('add')
+    .description('store a DNS provider')
+    .argument('<name>', 'a name for the provider')
+    .addOption(new Option('--provider <kind>', 'provider kind').choices(['exec', 'rfc2136', 'manual']).makeOptionMandatory())
+    .option('--command <path>', 'exec: the hook script (lego exec convention: present|cleanup <fqdn> <value>)')
+    .option('--server <host:port>', 'rfc2136: the primary server accepting updates', parseHostPort)
+    .option('--tsig-name <name>', 'rfc2136: TSIG key name')
+    .option('--tsig-secret <base64>', 'rfc2136: TSIG secret; or set CERTDESK_TSIG_SECRET')
+    .addOption(new Option('--tsig-algorithm <alg>', 'rfc2136: TSIG algorithm').choices(['hmac-sha256', 'hmac-sha384', 'hmac-sha512']).default('hmac-sha256'))
+    .option('--resolver <host:port>', 'check propagation on this server instead of the zone\'s authoritative servers', parseHostPort)
+    .option('--no-propagation-check', 'answer the challenge without first checking that the TXT record is visible')
+    .option('--propagation-timeout <seconds>', 'how long to wait for the TXT record to become visible (default 120)', parseSeconds)
+    .action(async (name: string, options: {
+      provider: 'exec' | 'rfc2136' | 'manual'; command?: string; server?: string; tsigName?: string; tsigSecret?: string;
+      tsigAlgorithm: 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512'; resolver?: string; propagationCheck: boolean; propagationTimeout?: number;
+    }) => {
+      const propagation = {
+        enabled: options.propagationCheck,
+        ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+        ...(options.propagationTimeout === undefined ? {} : { timeoutSeconds: options.propagationTimeout }),
+      };
+      let input: AddDnsProviderInput;
+      switch (options.provider) {
+        case 'exec':
+          if (options.command === undefined) throw usage('Unable to add an exec provider without --command', 'Give the path of the hook script: --command /usr/local/bin/dns-hook');
+          input = { name, provider: 'exec', command: path.resolve(io.cwd, options.command), propagation };
+          break;
+        case 'rfc2136': {
+          const secret = options.tsigSecret ?? io.env.CERTDESK_TSIG_SECRET;
+          if (options.server === undefined || options.tsigName === undefined || secret === undefined) {
+            throw usage('Unable to add an rfc2136 provider, --server, --tsig-name and --tsig-secret are required', 'Give the primary server and the TSIG key: --server ns1.example.com:53 --tsig-name certdesk --tsig-secret <base64>');
+          }
+          input = { name, provider: 'rfc2136', server: options.server, tsigName: options.tsigName, tsigSecret: secret, tsigAlgorithm: options.tsigAlgorithm, propagation };
+          break;
+        }
+        case 'manual':
+          input = { name, provider: 'manual', propagation };
+          break;
+      }
+      const stored = await openEngine(context).addDnsProvider(input);
+      print({ name, ...stored }, () => `Added DNS provider ${name} (${stored.provider})`);
+    });
+  dns.command('list')
+    .description('list DNS providers')
+    .action(() => {
+      const providers = openEngine(context).listDnsProviders();
+      print(providers, () => (providers.length === 0 ? 'No DNS providers yet: certdesk dns add <name> --provider …' : providers.map((p) => `${p.name}\t${p.provider}`).join('\n')));
+    });
+
+  const cert = program.command('cert').description('manage certificates');
+  cert.command('add')
+    .description('define a certificate (nothing is ordered until renew)')
+    .argument('<id>', 'an id for the certificate, e.g. example-com')
+    .option('--domain <domain>', 'a domain for the certificate (repeat for several; *.example.com for a wildcard)', collect, [])
+    .requiredOption('--ca <name>', 'the CA account to order from')
+    .option('--dns <provider>', 'prove control with DNS-01 through this DNS provider')
+    .option('--http-port <port>', 'prove control with HTTP-01 from CertDesk\'s own server on this port', parsePort)
+    .option('--http-address <address>', 'the address the HTTP-01 server listens on (default: all)')
+    .option('--webroot <dir>', 'prove control with HTTP-01 by writing into this web server folder')
+    .addOption(new Option('--key <type>', 'private key type').choices([...keyTypes]).default('ec-p256'))
+    .action((id: string, options: { domain: string[]; ca: string; dns?: string; httpPort?: number; httpAddress?: string; webroot?: string; key: KeyType }) => {
+      const chosen = [options.dns, options.httpPort, options.webroot].filter((value) => value !== undefined);
+      if (chosen.length !== 1) {
+        throw usage('Unable to add the certificate, choose exactly one way to prove control of the domains', 'Give one of --dns <provider>, --http-port <port> or --webroot <dir>.');
+      }
+      if (options.httpAddress !== undefined && options.httpPort === undefined) {
+        throw usage('Unable to use --http-address without --http-port', 'Add --http-port <port> (80 unless port 80 forwards to another port).');
+      }
+      if (options.domain.length === 0) throw usage('Unable to add the certificate, it needs at least one --domain', 'Add --domain example.com (repeat for more names).');
+      const challenge: ChallengeConfig =
+        options.dns !== undefined
+          ? { type: 'dns-01', mode: 'dns', provider: options.dns }
+          : options.httpPort !== undefined
+            ? { type: 'http-01', mode: 'standalone', address: options.httpAddress ?? '::', port: options.httpPort }
+            : { type: 'http-01', mode: 'webroot', root: path.resolve(io.cwd, options.webroot ?? '') };
+      const stored = openEngine(context).addCertificate({ id, domains: options.domain, ca: options.ca, challenge, keyType: options.key });
+      print({ id, ...stored }, () => `Added ${id}: ${stored.domains.join(', ')}\nObtain it with: certdesk cert renew ${id}`);
+    });
+  cert.command('list')
+    .description('list certificates and their state')
+    .action(async () => {
+      const list = await openEngine(context).listCertificates();
+      print(list, () => (list.length === 0 ? 'No certificates yet: certdesk cert add <id> --domain <domain> --ca <account> …' : list.map(formatSummaryLine).join('\n')));
+    });
+  cert.command('show')
+    .description('show one certificate')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const summary = await openEngine(context).showCertificate(id);
+      print(summary, () => formatSummary(summary));
+    });
+  cert.command('renew')
+    .description('obtain or renew certificates; exits 0 only when a valid certificate is stored')
+    .argument('[id]')
+    .option('--all', 'every certificate')
+    .option('--force', 'renew even when the live certificate is not due yet')
+    .option('--concurrency <n>', 'how many certificates at once with --all (default 4)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected 1-32');
+      return n;
+    })
+    .action(async (id: string | undefined, options: { all?: boolean; force?: boolean; concurrency?: number }) => {
+      if ((id === undefined) === (options.all !== true)) {
+        throw usage('Unable to renew, give either a certificate id or --all', 'certdesk cert renew <id>, or certdesk cert renew --all');
+      }
+      const service = openEngine(context);
+      const ids = id === undefined ? service.certificateIds() : [id];
+      const results = await mapBounded(ids, options.concurrency ?? 4, async (certId) => {
+        try {
+          return { id: certId, ok: true as const, result: await service.renew(certId, { force: options.force === true }) };
+        } catch (error) {
+          return { id: certId, ok: false as const, error: toApiError(error) };
+        }
+      });
+      const failed = results.filter((r) => !r.ok);
+      print(results, () => results.map((r) => (r.ok ? formatRenew(r.result) : `${r.id}: FAILED: ${r.error.message}${r.error.remedy === undefined ? '' : `\n  ${context.t('labelRemedy')}: ${r.error.remedy}`}`)).join('\n'));
+      if (failed.length > 0) {
+        // One exit code when every failure agrees (all bad usage → 2, all busy → 3); mixed → 1.
+        const codes = new Set(failed.map((r) => exitCodeFor(r.error.code)));
+        const [only] = codes;
+        context.setExitCode(codes.size === 1 && only !== undefined ? only : exitCodes.failed);
+      }
+    });
+  cert.command('export')
+    .description('write cert.pem, chain.pem, fullchain.pem and privkey.pem (0600) to a folder')
+    .argument('<id>')
+    .requiredOption('--to <dir>', 'the folder (created if missing)')
+    .action(async (id: string, options: { to: string }) => {
+      const result = await openEngine(context).exportCertificate(id, path.resolve(io.cwd, options.to));
+      print(result, () => `Exported ${id} to ${result.dir}`);
+    });
+
+  program.command('log')
+    .description("show a certificate's order log")
+    .argument('<id>')
+    .option('--follow', 'keep printing new entries until interrupted')
+    .action(async (id: string, options: { follow?: boolean }) => {
+      const service = openEngine(context);
+      const line = (entry: OrderLogEntry): string => (json() ? JSON.stringify(entry) : `${entry.time}  ${entry.event.padEnd(20)} ${entry.message}`);
+      if (options.follow === true) {
+        const signal = io.signal ?? new AbortController().signal;
+        for await (const entry of service.followLog(id, signal)) io.writeOut(`${line(entry)}\n`);
+        return;
+      }
+      const { entries, skipped } = await service.readLog(id);
+      if (json()) io.writeOut(`${JSON.stringify(entries, null, 2)}\n`);
+      else for (const entry of entries) io.writeOut(`${line(entry)}\n`);
+      if (skipped > 0) io.writeErr(`certdesk: warning: skipped ${skipped} damaged log line(s)\n`);
+    });
+}
+
+/** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the results. */
+async function mapBounded<T, R>(items: ReadonlyArray<T>, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function formatSummaryLine(s: CertificateSummary): string {
+  return `${s.id}\t${s.status}\t${s.notAfter ?? '-'}\t${s.domains.join(',')}`;
+}
+
+function formatSummary(s: CertificateSummary): string {
+  const lines = [
+    `${s.id}: ${s.status}`,
+    `  domains:   ${s.domains.join(', ')}`,
+    `  CA:        ${s.ca} (${s.challenge})`,
+  ];
+  if (s.notAfter !== undefined) {
+    lines.push(`  valid:     ${s.notBefore ?? ''} → ${s.notAfter}`, `  issuer:    ${s.issuer ?? ''}`, `  serial:    ${s.serial ?? ''}`, `  version:   ${s.version ?? ''}`);
+  }
+  if (s.lastProblem !== undefined) lines.push(`  last problem (${s.lastProblem.at}): ${s.lastProblem.detail ?? s.lastProblem.type}`);
+  if (s.notBefore_retry !== undefined) lines.push(`  next attempt not before: ${s.notBefore_retry}`);
+  return lines.join('\n');
+}
+
+function formatRenew(r: RenewResult): string {
+  return r.renewed
+    ? `${r.id}: obtained version ${r.version ?? ''}, valid until ${r.meta.notAfter}`
+    : `${r.id}: not due (valid until ${r.meta.notAfter}); use --force to renew now`;
+}

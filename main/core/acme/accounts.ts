@@ -1,0 +1,144 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import acme from 'acme-client';
+import type { Account } from '../config/schema.ts';
+import { CertDeskError } from '../errors.ts';
+import type { SecretBox } from '../ports.ts';
+import { AcmeTransport, createAcmeClient, type TransportOptions } from './transport.ts';
+
+/**
+ * Directory presets for well-known CAs. `eab` says the CA requires External Account Binding
+ * (RFC 8555 §7.3.4): the admin gets the kid and HMAC key from the CA's dashboard.
+ */
+export const caPresets = {
+  letsencrypt: { url: 'https://acme-v02.api.letsencrypt.org/directory', eab: false },
+  'letsencrypt-staging': { url: 'https://acme-staging-v02.api.letsencrypt.org/directory', eab: false },
+  zerossl: { url: 'https://acme.zerossl.com/v2/DV90', eab: true },
+  google: { url: 'https://dv.acme-v02.api.pki.goog/directory', eab: true },
+  'google-staging': { url: 'https://dv.acme-v02.test-api.pki.goog/directory', eab: true },
+} as const;
+
+/** The name of a preset. */
+export type CaPreset = keyof typeof caPresets;
+
+/** Resolves `--directory`: a preset name or an http(s) URL. Throws `invalid_input` otherwise. */
+export function resolveDirectoryUrl(input: string): string {
+  if (Object.hasOwn(caPresets, input)) return caPresets[input as CaPreset].url;
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new CertDeskError('invalid_input', `Unable to use ${JSON.stringify(input)} as an ACME directory, it is neither a preset nor an http(s) URL`, {
+      remedy: `Use one of ${Object.keys(caPresets).join(', ')} or the CA's directory URL (https://…/directory).`,
+    });
+  }
+  return url.toString();
+}
+
+/** Secret names of an account in the SecretBox. */
+export const accountSecrets = {
+  key: (name: string) => `accounts/${name}/account-key`,
+  eabHmac: (name: string) => `accounts/${name}/eab-hmac`,
+} as const;
+
+/** Reads the extra trusted CA file of an account, with a clear error when it is missing or not PEM. */
+export async function readCaFile(file: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CertDeskError('invalid_input', `Unable to read the CA file ${file}`, { remedy: 'Give the path of a PEM file with the CA certificate(s) to trust.', cause: error });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CertDeskError('invalid_input', `Unable to use the CA file ${file}, it holds no PEM certificate`, {
+      remedy: 'Give a PEM file (-----BEGIN CERTIFICATE-----); convert DER with `openssl x509 -inform der`.',
+    });
+  }
+  return pem;
+}
+
+/** A connected client for one CA account, with the transport that carries its requests. */
+export interface AccountClient {
+  readonly name: string;
+  readonly account: Account;
+  readonly client: acme.Client;
+  readonly transport: AcmeTransport;
+}
+
+/**
+ * Opens an acme-client `Client` for a stored, registered account: its key from the SecretBox, its
+ * account URL (so no registration round trip), its extra CA. Throws `invalid_data` when the key is
+ * missing.
+ */
+export async function openAccountClient(
+  name: string,
+  account: Account,
+  secrets: SecretBox,
+  transportOptions: Omit<TransportOptions, 'extraCaPem'> = {},
+): Promise<AccountClient> {
+  const key = await secrets.get(accountSecrets.key(name));
+  if (key === undefined) {
+    throw new CertDeskError('invalid_data', `Unable to use the CA account ${name}, its account key is missing from ${path.join('secrets', 'accounts', name)}`, {
+      remedy: `Restore the secrets folder from a backup, or add the account again: certdesk ca add ${name} …`,
+    });
+  }
+  const extraCaPem = account.caFile === undefined ? undefined : await readCaFile(account.caFile);
+  const transport = new AcmeTransport({ ...transportOptions, ...(extraCaPem === undefined ? {} : { extraCaPem }) });
+  const client = createAcmeClient(
+    { directoryUrl: account.directoryUrl, accountKey: key, ...(account.accountUrl === undefined ? {} : { accountUrl: account.accountUrl }) },
+    transport,
+  );
+  return { name, account, client, transport };
+}
+
+/**
+ * Registers a new account with the CA (RFC 8555 §7.3): generates an EC P-256 account key, binds it
+ * with EAB when given (§7.3.4), agrees to the terms of service only when the admin said so, and
+ * returns the account URL. The key is stored in the SecretBox before the request, so a crash after
+ * the CA registered it still leaves the key that owns the account (registration is idempotent per
+ * key: a second attempt returns the same URL).
+ */
+export async function registerAccount(options: {
+  name: string;
+  directoryUrl: string;
+  email?: string | undefined;
+  termsOfServiceAgreed: boolean;
+  eab?: { kid: string; hmacKey: string } | undefined;
+  caFile?: string | undefined;
+  secrets: SecretBox;
+  transportOptions?: Omit<TransportOptions, 'extraCaPem'>;
+}): Promise<{ accountUrl: string; termsOfService: string | undefined }> {
+  const existingKey = await options.secrets.get(accountSecrets.key(options.name));
+  const key = existingKey ?? (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+  if (existingKey === undefined) await options.secrets.put(accountSecrets.key(options.name), key);
+  if (options.eab !== undefined) await options.secrets.put(accountSecrets.eabHmac(options.name), options.eab.hmacKey);
+
+  const extraCaPem = options.caFile === undefined ? undefined : await readCaFile(options.caFile);
+  const transport = new AcmeTransport({ ...options.transportOptions, ...(extraCaPem === undefined ? {} : { extraCaPem }) });
+  try {
+    const client = createAcmeClient(
+      {
+        directoryUrl: options.directoryUrl,
+        accountKey: key,
+        ...(options.eab === undefined ? {} : { externalAccountBinding: { kid: options.eab.kid, hmacKey: options.eab.hmacKey } }),
+      },
+      transport,
+    );
+    const termsOfService = (await client.getTermsOfServiceUrl()) as string | null;
+    if (termsOfService !== null && !options.termsOfServiceAgreed) {
+      throw new CertDeskError('invalid_input', `Unable to register with ${options.directoryUrl}, the CA requires agreeing to its terms of service`, {
+        remedy: `Read ${termsOfService} and add --agree-tos if you agree.`,
+      });
+    }
+    await client.createAccount({
+      termsOfServiceAgreed: options.termsOfServiceAgreed,
+      ...(options.email === undefined ? {} : { contact: [`mailto:${options.email}`] }),
+    });
+    return { accountUrl: client.getAccountUrl(), termsOfService: termsOfService ?? undefined };
+  } finally {
+    transport.close();
+  }
+}

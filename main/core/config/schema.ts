@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** A validated id or name (see `names.ts`). */
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
+
+/** `host:port` with a port in range; IPv6 literals in brackets (`[::1]:53`). */
+export const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/, 'expected host:port')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'port must be 1-65535');
+
+/** The private key types CertDesk generates for certificates. EC P-256 is the default: small, fast, universally supported. */
+export const keyTypes = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
+/** A certificate key type. */
+export type KeyType = (typeof keyTypes)[number];
+
+/** A CA account as stored in config.json. The account key and EAB HMAC live in the SecretBox. */
+export const accountSchema = z.strictObject({
+  directoryUrl: z.url({ protocol: /^https?$/ }),
+  email: z.email().optional(),
+  termsOfServiceAgreed: z.boolean(),
+  /** EAB key identifier (RFC 8555 §7.3.4); its HMAC key is a secret. */
+  eabKid: z.string().min(1).optional(),
+  /** Absolute path of a PEM file with extra CAs to trust for this directory. */
+  caFile: z.string().min(1).optional(),
+  /** The account URL the CA returned at registration (RFC 8555 §7.3). */
+  accountUrl: z.url().optional(),
+  createdAt: z.iso.datetime(),
+});
+/** A stored CA account. */
+export type Account = z.infer<typeof accountSchema>;
+
+/** How to confirm a TXT record is visible before answering a DNS-01 challenge. */
+export const propagationSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Ask only this server (host:port); default the zone's authoritative servers. */
+  resolver: hostPort.optional(),
+  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+});
+
+/** A DNS provider as stored in config.json; credentials (the TSIG secret) live in the SecretBox. */
+export const dnsProviderSchema = z.discriminatedUnion('provider', [
+  z.strictObject({ provider: z.literal('exec'), command: z.string().min(1), propagation: propagationSchema }),
+  z.strictObject({
+    provider: z.literal('rfc2136'),
+    server: hostPort,
+    tsigName: z.string().min(1).max(255),
+    tsigAlgorithm: z.enum(['hmac-sha256', 'hmac-sha384', 'hmac-sha512']),
+    propagation: propagationSchema,
+  }),
+  z.strictObject({ provider: z.literal('manual'), propagation: propagationSchema }),
+]);
+/** A stored DNS provider. */
+export type DnsProviderConfig = z.infer<typeof dnsProviderSchema>;
+
+/** How a certificate proves control of its domains. */
+export const challengeConfigSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ type: z.literal('dns-01'), mode: z.literal('dns'), provider: name }),
+  z.strictObject({
+    type: z.literal('http-01'),
+    mode: z.literal('standalone'),
+    address: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+  }),
+  z.strictObject({ type: z.literal('http-01'), mode: z.literal('webroot'), root: z.string().min(1) }),
+]);
+/** A stored challenge configuration. */
+export type ChallengeConfig = z.infer<typeof challengeConfigSchema>;
+
+/** A managed certificate as stored in config.json. */
+export const certificateSchema = z.strictObject({
+  domains: z.array(z.string().min(1)).min(1).max(100),
+  ca: name,
+  challenge: challengeConfigSchema,
+  keyType: z.enum(keyTypes),
+  createdAt: z.iso.datetime(),
+});
+/** A stored certificate definition. */
+export type CertificateConfig = z.infer<typeof certificateSchema>;
+
+/** The sections of config.json the engine owns, each a map from name to entry. */
+export const sections = {
+  accounts: accountSchema,
+  dnsProviders: dnsProviderSchema,
+  certificates: certificateSchema,
+} as const;
+/** A section name. */
+export type Section = keyof typeof sections;
+/** The entry type of a section. */
+export type SectionEntry<S extends Section> = z.infer<(typeof sections)[S]>;

@@ -1,0 +1,98 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CertDeskError } from '../errors.ts';
+import { isErrnoCode, modes, readIfExists, writeAtomic } from '../fs/atomic.ts';
+import type { SecretBox } from '../ports.ts';
+
+/** The file format's first line; a different one is refused rather than misread. */
+const formatTag = 'certdesk-secret-v1';
+
+/** AES-256-GCM: authenticated, so a corrupted or tampered secret is detected, not misused. */
+const algorithm = 'aes-256-gcm';
+
+const secretName = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/**
+ * A {@link SecretBox} that keeps each secret in its own file under `<dataDir>/secrets/`, encrypted
+ * with AES-256-GCM. The key comes from `loadKey`: the desktop app and the CLI will take it from the
+ * OS keychain (issue #6); until then, and wherever no keychain exists, it is a random 32-byte key in
+ * `secrets/.key` (mode 0600), created on first use. Secret files are 0600 in 0700 folders.
+ */
+export class FileSecretBox implements SecretBox {
+  readonly #dir: string;
+  readonly #loadKey: () => Promise<Buffer>;
+  #key: Promise<Buffer> | undefined;
+
+  constructor(secretsDir: string, loadKey?: () => Promise<Buffer>) {
+    this.#dir = secretsDir;
+    this.#loadKey = loadKey ?? (() => keyFile(path.join(secretsDir, '.key')));
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    const key = await this.#keyOnce();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(algorithm, key, iv);
+    cipher.setAAD(Buffer.from(name));
+    const encrypted = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+    const body = [formatTag, iv.toString('base64'), cipher.getAuthTag().toString('base64'), encrypted.toString('base64')].join('\n');
+    await writeAtomic(this.#file(name), `${body}\n`, { mode: modes.secretFile, dirMode: modes.privateDir });
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    const text = await readIfExists(this.#file(name));
+    if (text === undefined) return undefined;
+    const [tag, iv, authTag, data] = text.trim().split('\n');
+    const damaged = (): CertDeskError =>
+      new CertDeskError('invalid_data', `Unable to read the secret ${name}, its file is damaged or was encrypted with another key`, {
+        remedy: `Restore ${this.#file(name)} from a backup, or enter the secret again.`,
+      });
+    if (tag !== formatTag || iv === undefined || authTag === undefined || data === undefined) throw damaged();
+    try {
+      const decipher = createDecipheriv(algorithm, await this.#keyOnce(), Buffer.from(iv, 'base64'));
+      decipher.setAAD(Buffer.from(name));
+      decipher.setAuthTag(Buffer.from(authTag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+    } catch {
+      throw damaged();
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    await rm(this.#file(name), { force: true });
+  }
+
+  #file(name: string): string {
+    if (!secretName.test(name) || name.includes('..')) throw new Error(`Invalid secret name ${JSON.stringify(name)}`);
+    return path.join(this.#dir, `${name}.secret`);
+  }
+
+  #keyOnce(): Promise<Buffer> {
+    this.#key ??= this.#loadKey();
+    return this.#key;
+  }
+}
+
+/** Reads the 32-byte key from `file`, creating it (0600) on first use. */
+async function keyFile(file: string): Promise<Buffer> {
+  const existing = await readIfExists(file);
+  if (existing !== undefined) {
+    const key = Buffer.from(existing.trim(), 'base64');
+    if (key.length !== 32) {
+      throw new CertDeskError('invalid_data', `Unable to use the secrets key ${file}, it is not a 32-byte key`, {
+        remedy: 'Restore the file from a backup; without it the stored secrets cannot be read.',
+      });
+    }
+    return key;
+  }
+  const key = randomBytes(32);
+  try {
+    // 'wx' so two processes creating the key at once cannot each write their own.
+    await mkdir(path.dirname(file), { recursive: true, mode: modes.privateDir });
+    await writeFile(file, `${key.toString('base64')}\n`, { mode: modes.secretFile, flag: 'wx' });
+    return key;
+  } catch (error) {
+    if (isErrnoCode(error, 'EEXIST')) return keyFile(file);
+    throw error;
+  }
+}
