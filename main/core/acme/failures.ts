@@ -143,7 +143,9 @@ function describeError(error: unknown, now: Date): Failure {
     // Challenge solvers say whether a retry may help (DnsError.transient); anything else they
     // raise is a setting the admin must fix.
     const transient = 'transient' in error && error.transient === true;
-    return plain(transient ? 'transient' : 'needs_admin', transient ? 'retry' : 'stop', error.code, error.message, error.remedy ?? 'See the order log.', { en: error.message, 'zh-CN': error.message }, {
+    // A DnsError names its failure (auth, not_visible, …): more useful in `cert show` than the code.
+    const type = 'failure' in error && typeof error.failure === 'string' ? `dns_${error.failure}` : error.code;
+    return plain(transient ? 'transient' : 'needs_admin', transient ? 'retry' : 'stop', type, error.message, error.remedy ?? 'See the order log.', { en: error.message, 'zh-CN': error.message }, {
       en: error.remedy ?? 'See the order log.',
       'zh-CN': error.remedy ?? '请查看订单日志。',
     });
