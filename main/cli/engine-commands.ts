@@ -37,14 +37,14 @@ export interface EngineCommandContext {
 }
 
 /** Opens the certificate engine on the chosen data dir for one command. */
-function openEngine(context: EngineCommandContext): CertificateService {
+function openEngineFor(context: EngineCommandContext, opened: CertificateService[]): CertificateService {
   const { io } = context;
   const options = context.globals();
   const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
   const paths = dataPaths(dataDir);
   const json = options.json === true;
   const prompt = io.manualPrompt?.(context.locale);
-  return new CertificateService({
+  const service = new CertificateService({
     paths,
     conf: openConfigStore(dataDir),
     secrets: new FileSecretBox(paths.secretsDir),
@@ -53,6 +53,8 @@ function openEngine(context: EngineCommandContext): CertificateService {
     }, { json, quiet: options.verbose !== true }),
     ...(prompt === undefined ? {} : { manualPrompt: prompt }),
   });
+  opened.push(service);
+  return service;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -82,9 +84,13 @@ function usage(message: string, remedy: string): CertDeskError {
  * Adds the engine's commands to `program`: `ca add|list`, `dns add|list`, `cert
  * add|list|show|renew|export`, `log`. Each parses and validates its arguments, calls the
  * {@link CertificateService} and prints text or (`--json`) JSON; nothing else happens here.
+ * Returns the function that releases what the commands opened (CA connections); call it when the
+ * command is done, whether it succeeded or not.
  */
-export function addEngineCommands(program: Command, context: EngineCommandContext): void {
+export function addEngineCommands(program: Command, context: EngineCommandContext): () => Promise<void> {
   const { io } = context;
+  const opened: CertificateService[] = [];
+  const openEngine = (c: EngineCommandContext): CertificateService => openEngineFor(c, opened);
   const json = (): boolean => context.globals().json === true;
   const print = (value: unknown, text: () => string): void => {
     io.writeOut(json() ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
@@ -276,6 +282,10 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       else for (const entry of entries) io.writeOut(`${line(entry)}\n`);
       if (skipped > 0) io.writeErr(`certdesk: warning: skipped ${skipped} damaged log line(s)\n`);
     });
+
+  return async () => {
+    await Promise.all(opened.splice(0).map((service) => service.close()));
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the results. */

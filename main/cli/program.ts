@@ -38,7 +38,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
   const locale = localeFromEnv(io.env);
   const t = (key: keyof typeof messages): string => messages[key][locale];
   let exitCode: ExitCode = exitCodes.ok;
-  const program = buildProgram(io, locale, t, (code) => {
+  const { program, close } = buildProgram(io, locale, t, (code) => {
     exitCode = code;
   });
   try {
@@ -59,6 +59,8 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<Ex
       if (apiError.remedy !== undefined) io.writeErr(`${t('labelRemedy')}: ${apiError.remedy}\n`);
     }
     return exitCodeFor(apiError.code);
+  } finally {
+    await close();
   }
 }
 
@@ -67,7 +69,7 @@ function buildProgram(
   locale: Locale,
   t: (key: keyof typeof messages) => string,
   setExitCode: (code: ExitCode) => void,
-): Command {
+): { program: Command; close: () => Promise<void> } {
   const program = new Command('certdesk')
     .description(t('description'))
     .version(version, '-V, --version', t('optVersion'))
@@ -117,7 +119,7 @@ function buildProgram(
       });
     });
 
-  addEngineCommands(program, { io, locale, t, globals, setExitCode });
+  const close = addEngineCommands(program, { io, locale, t, globals, setExitCode });
 
   // Every command's help ends with the exit codes scripts rely on.
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
@@ -129,7 +131,7 @@ function buildProgram(
     program.outputHelp({ error: true });
     setExitCode(exitCodes.usage);
   });
-  return program;
+  return { program, close };
 }
 
 /** Opens the service on the chosen data dir for one command and always closes it. */

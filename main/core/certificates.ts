@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfLike } from './config-store.ts';
 import { ConfigRepository } from './config/repository.ts';
 import type { Account, CertificateConfig, ChallengeConfig, DnsProviderConfig, KeyType } from './config/schema.ts';
-import { openAccountClient, registerAccount, resolveDirectoryUrl } from './acme/accounts.ts';
+import { openAccountClient, registerAccount, resolveDirectoryUrl, type AccountClient } from './acme/accounts.ts';
 import { readJournal, type Journal } from './acme/journal.ts';
 import { asAcmeError, OrderFailedError } from './acme/failures.ts';
 import { completeAttempt, runOrder, type RunLimits } from './acme/order-runner.ts';
@@ -113,6 +114,7 @@ export class CertificateService {
   readonly #config: ConfigRepository;
   readonly #vault: Vault;
   readonly #now: () => Date;
+  readonly #accounts = new Map<string, Promise<AccountClient>>();
 
   constructor(options: CertificateServiceOptions) {
     this.#o = options;
@@ -251,14 +253,8 @@ export class CertificateService {
     if (live !== undefined && options.force !== true && !this.#due(live.meta)) {
       return { id, renewed: false, reason: 'not_due', version: live.version, meta: live.meta };
     }
-    const accountConfig = this.#config.get('accounts', config.ca);
     const log = this.#logger(id);
-    const account = await openAccountClient(config.ca, accountConfig, this.#o.secrets, {
-      ...this.#o.transport,
-      onExchange: (exchange) => {
-        void log('acme_request', describeExchange(exchange), { ...exchange });
-      },
-    });
+    const account = await this.#account(config.ca);
     const solver = await createSolver(config.challenge, {
       dnsProvider: (name) => this.#config.get('dnsProviders', name),
       secrets: this.#o.secrets,
@@ -266,7 +262,9 @@ export class CertificateService {
       ...(this.#o.manualPrompt === undefined ? {} : { manualPrompt: this.#o.manualPrompt }),
     });
     try {
-      const obtained = await runOrder({
+      // The account's transport is shared by every certificate renewed at once; each exchange is
+      // logged to the certificate whose run made it.
+      const obtained = await exchangeLog.run(log, () => runOrder({
         certId: id,
         domains: config.domains,
         keyType: config.keyType,
@@ -277,7 +275,7 @@ export class CertificateService {
         ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }),
         ...(this.#o.sleep === undefined ? {} : { sleep: this.#o.sleep }),
         ...(this.#o.limits === undefined ? {} : { limits: this.#o.limits }),
-      });
+      }));
       const stored = await this.#vault.store(id, pemSetFrom(obtained.fullchainPem, obtained.keyPem));
       await completeAttempt(this.#o.paths, id);
       await log('cert_obtained', `Stored version ${stored.version}, valid until ${stored.meta.notAfter}`, {
@@ -294,7 +292,34 @@ export class CertificateService {
       throw error;
     } finally {
       await solver.close?.();
-      account.transport.close();
+    }
+  }
+
+  /**
+   * One client per CA account for the service's lifetime, so renewing many certificates shares one
+   * connection pool and one nonce pool (a fresh nonce only when none is left).
+   */
+  #account(name: string): Promise<AccountClient> {
+    let client = this.#accounts.get(name);
+    if (client === undefined) {
+      client = openAccountClient(name, this.#config.get('accounts', name), this.#o.secrets, {
+        ...this.#o.transport,
+        onExchange: (exchange) => {
+          void exchangeLog.getStore()?.('acme_request', describeExchange(exchange), { ...exchange });
+        },
+      });
+      this.#accounts.set(name, client);
+      client.catch(() => this.#accounts.delete(name));
+    }
+    return client;
+  }
+
+  /** Releases the CA connections; the service must not be used afterwards. */
+  async close(): Promise<void> {
+    const clients = [...this.#accounts.values()];
+    this.#accounts.clear();
+    for (const client of await Promise.allSettled(clients)) {
+      if (client.status === 'fulfilled') client.value.transport.close();
     }
   }
 
@@ -361,8 +386,8 @@ export class CertificateService {
     };
   }
 
-  #logger(id: string) {
-    return async (event: OrderEventType, message: string, data?: Readonly<Record<string, unknown>>): Promise<void> => {
+  #logger(id: string): OrderLogger {
+    return async (event, message, data) => {
       const entry: OrderLogEntry = { time: this.#now().toISOString(), certId: id, event, message, ...(data === undefined ? {} : { data }) };
       await appendOrderLog(this.#o.paths.log(id), entry);
       this.#o.onEvent?.(entry);
@@ -370,6 +395,12 @@ export class CertificateService {
   }
 }
 
+
+/** The order log of the certificate whose run is making the current ACME request. */
+const exchangeLog = new AsyncLocalStorage<OrderLogger>();
+
+/** Appends one entry to a certificate's order log. */
+type OrderLogger = (event: OrderEventType, message: string, data?: Readonly<Record<string, unknown>>) => Promise<void>;
 
 function describeExchange(exchange: AcmeExchange): string {
   const path = (() => {
