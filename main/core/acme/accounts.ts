@@ -142,3 +142,17 @@ export async function registerAccount(options: {
     transport.close();
   }
 }
+
+/**
+ * The URLs of the account's orders (RFC 8555 §7.1.2.1), first page only, oldest first as the CA
+ * lists them. Empty when the CA does not offer the list (Let's Encrypt does not).
+ */
+export async function listAccountOrders(client: acme.Client): Promise<string[]> {
+  const account = (await client.updateAccount()) as { orders?: unknown };
+  if (typeof account.orders !== 'string') return [];
+  const api = (client as unknown as { api?: { apiRequest?: (url: string, payload: null, valid: number[]) => Promise<{ data: unknown }> } }).api;
+  if (typeof api?.apiRequest !== 'function') throw new Error('Unable to list orders, acme-client internals changed (api.apiRequest not found)');
+  const response = await api.apiRequest(account.orders, null, [200]);
+  const data = response.data as { orders?: unknown };
+  return Array.isArray(data.orders) ? data.orders.filter((url): url is string => typeof url === 'string' && /^https?:\/\//.test(url)) : [];
+}

@@ -21,6 +21,8 @@ export const journalSchema = z.strictObject({
   /** When this run's attempt started (a fresh order or a resumed one). */
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** Set just before a new-order request and cleared when its URL is recorded (crash recovery). */
+  orderRequestedAt: z.iso.datetime().optional(),
   /** The order URL (RFC 8555 §7.4), once created. */
   orderUrl: z.string().optional(),
   /** The last status the server reported for it, and the order's own expiry. */

@@ -6,7 +6,7 @@ import type { ChallengeInput, ChallengeSolver } from '../challenges/solver.ts';
 import { modes, readIfExists, writeAtomic } from '../fs/atomic.ts';
 import type { OrderEventType } from '../log/order-log.ts';
 import type { DataPaths } from '../paths.ts';
-import type { AccountClient } from './accounts.ts';
+import { listAccountOrders, type AccountClient } from './accounts.ts';
 import { readJournal, writeJournal, type Journal } from './journal.ts';
 import { createCsr, createPrivateKey } from './keys.ts';
 import {
@@ -227,10 +227,16 @@ class OrderRun {
   }
 
   async #createOrder(): Promise<acme.Order> {
+    const recovered = await this.#recoverOrphan();
+    if (recovered !== undefined) return recovered;
     const identifiers = this.#o.domains.map((value) => ({ type: 'dns' as const, value }));
+    // Recorded first: if the process dies after the CA created the order but before its URL is in
+    // the journal, the next run looks for that order instead of creating another.
+    await this.#update((journal) => ({ ...journal, orderRequestedAt: this.#now().toISOString() }));
     const order = await this.#once(() => this.#client.createOrder({ identifiers }), 'create the order');
     await this.#update((journal) => ({
       ...journal,
+      orderRequestedAt: undefined,
       orderUrl: order.url,
       orderStatus: order.status,
       ...(order.expires === undefined ? {} : { orderExpires: order.expires }),
@@ -239,6 +245,41 @@ class OrderRun {
     }));
     await this.#o.log('order_created', `Created order ${order.url}`, { orderUrl: order.url, status: order.status, identifiers: this.#o.domains });
     return order;
+  }
+
+  /**
+   * After a crash between "new order sent" and "URL recorded", finds the order the CA created by
+   * listing the account's orders (RFC 8555 §7.1.2.1) and picking a usable one for exactly these
+   * identifiers. CAs that do not list orders (Let's Encrypt) reuse a pending order for the same
+   * identifiers themselves, so nothing is lost there either. Any failure here only means a new
+   * order is created.
+   */
+  async #recoverOrphan(): Promise<acme.Order | undefined> {
+    const requestedAt = this.#journal.orderRequestedAt;
+    if (requestedAt === undefined || this.#journal.orderUrl !== undefined) return undefined;
+    const wanted = JSON.stringify([...this.#o.domains].sort());
+    try {
+      const urls = await listAccountOrders(this.#client);
+      for (const url of urls.reverse()) {
+        const order = await this.#client.getOrder({ url } as acme.Order);
+        const identifiers = JSON.stringify(order.identifiers.map((i) => i.value).sort());
+        const expired = order.expires !== undefined && new Date(order.expires).getTime() <= this.#now().getTime();
+        if (identifiers !== wanted || order.status === 'invalid' || expired) continue;
+        await this.#update((journal) => ({
+          ...journal,
+          orderRequestedAt: undefined,
+          orderUrl: order.url,
+          orderStatus: order.status,
+          ...(order.expires === undefined ? {} : { orderExpires: order.expires }),
+          ordersCreated: journal.ordersCreated + 1,
+        }));
+        await this.#o.log('order_resumed', `Recovered the order an interrupted run created (status ${order.status})`, { orderUrl: order.url, status: order.status });
+        return order;
+      }
+    } catch (error) {
+      await this.#o.log('order_status', `Could not list the account's orders (${error instanceof Error ? error.message : String(error)}); creating a new order`, {});
+    }
+    return undefined;
   }
 
   #observeOrder(order: acme.Order): OrderStatus {
