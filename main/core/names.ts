@@ -36,10 +36,16 @@ export function normalizeDomain(input: string): string {
   };
   if (body === '') fail('it is empty');
   if (body.includes('*')) fail('a wildcard may only be the whole leftmost label ("*.example.com")');
-  if (/^[0-9.]+$/.test(body) || body.includes(':')) fail('IP addresses are not supported; use a domain name');
+  // Checked before domainToASCII, which parses URL hosts and would silently drop "/path", "?q" or
+  // "#x" and skip tabs: only letters (any script), digits, hyphens and dots are a domain.
+  if (body.includes(':')) fail('IP addresses are not supported; use a domain name');
+  // Underscores pass here so the label check below names the label; 。．｡ are UTS #46 dots.
+  if (!/^[\p{L}\p{M}\p{N}._\u3002\uFF0E\uFF61-]+$/u.test(body)) fail('it contains characters a domain name cannot have');
   const ascii = domainToASCII(body.toLowerCase());
   if (ascii === '') fail('it is not a valid domain name');
-  if (ascii.length > 253) fail('it is longer than 253 characters');
+  // After the conversion: it also turns "0x7f.1" or full-width digits into a dotted IPv4 address.
+  if (/^[0-9.]+$/.test(ascii)) fail('IP addresses are not supported; use a domain name');
+  if (ascii.length + (wildcard ? 2 : 0) > 253) fail('it is longer than 253 characters');
   const labels = ascii.split('.');
   if (labels.length < 2) fail('it needs at least two labels (e.g. example.com)');
   for (const label of labels) {

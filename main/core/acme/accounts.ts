@@ -1,9 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import acme from 'acme-client';
 import type { Account } from '../config/schema.ts';
 import { CertDeskError } from '../errors.ts';
 import type { SecretBox } from '../ports.ts';
+import { splitPemChain } from '../vault/x509.ts';
 import { AcmeTransport, createAcmeClient, type TransportOptions } from './transport.ts';
 
 /**
@@ -52,11 +54,22 @@ export async function readCaFile(file: string): Promise<string> {
   } catch (error) {
     throw new CertDeskError('invalid_input', `Unable to read the CA file ${file}`, { remedy: 'Give the path of a PEM file with the CA certificate(s) to trust.', cause: error });
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+  const blocks = splitPemChain(pem);
+  if (blocks.length === 0) {
     throw new CertDeskError('invalid_input', `Unable to use the CA file ${file}, it holds no PEM certificate`, {
       remedy: 'Give a PEM file (-----BEGIN CERTIFICATE-----); convert DER with `openssl x509 -inform der`.',
     });
   }
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw new CertDeskError('invalid_input', `Unable to use the CA file ${file}, certificate ${index + 1} in it cannot be parsed`, {
+        remedy: 'Export the CA certificate again in PEM form.',
+        cause: error,
+      });
+    }
+  });
   return pem;
 }
 

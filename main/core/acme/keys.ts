@@ -21,12 +21,17 @@ export async function createPrivateKey(type: KeyType): Promise<string> {
 }
 
 /**
- * Builds the CSR for `domains` (already normalised; the first is the common name, all are SANs,
- * RFC 8555 §7.4) signed with `keyPem`. Returns PEM.
+ * Builds the CSR for `domains` (already normalised; all are SANs, RFC 8555 §7.4) signed with
+ * `keyPem`. Returns PEM.
  */
 export async function createCsr(domains: ReadonlyArray<string>, keyPem: string): Promise<string> {
-  const [first] = domains;
-  if (first === undefined) throw new Error('Unable to build a CSR, no domains');
-  const [, csr] = await acme.crypto.createCsr({ commonName: first, altNames: [...domains] }, keyPem);
+  if (domains.length === 0) throw new Error('Unable to build a CSR, no domains');
+  // The common name is limited to 64 characters (RFC 5280 ub-common-name) and optional: CAs go by
+  // the SANs. Use the first domain that fits, or none.
+  const commonName = domains.find((domain) => domain.length <= maxCommonNameLength);
+  const [, csr] = await acme.crypto.createCsr({ ...(commonName === undefined ? {} : { commonName }), altNames: [...domains] }, keyPem);
   return csr.toString();
 }
+
+/** RFC 5280's upper bound for a common name; Let's Encrypt rejects longer ones with badCSR. */
+const maxCommonNameLength = 64;

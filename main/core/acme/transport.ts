@@ -3,6 +3,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import acme from 'acme-client';
 import { version } from '../version.ts';
+import { parseRetryAfter } from './problems.ts';
 
 /** What acme-client's HttpClient expects back from `request()` (the subset of an axios response it reads). */
 export interface AcmeResponse {
@@ -85,6 +86,9 @@ export interface TransportOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The longest Retry-After the transport waits out itself before retrying a GET/HEAD. */
+const maxIdempotentWaitMs = 60_000;
+
 const badNonceType = 'urn:ietf:params:acme:error:badNonce';
 
 /** Caps the nonce pool: servers expire nonces, so hoarding more than a few only wastes them. */
@@ -92,6 +96,9 @@ const maxPooledNonces = 8;
 
 /** Response bodies above this size are refused: a certificate chain is a few KiB, a directory less. */
 const maxBodyBytes = 1024 * 1024;
+
+/** The error code of a response refused for its size. */
+const tooLarge = 'response_too_large';
 
 /**
  * The HTTP layer under acme-client, owned by CertDesk: it replaces the library's module-wide axios
@@ -166,7 +173,8 @@ export class AcmeTransport {
       try {
         response = await this.#send(url, verb, opts);
       } catch (error) {
-        if (attempt >= attempts || !(error instanceof AcmeTransportError) || isTrustError(error.code)) throw error;
+        // Trust failures and oversized answers would fail the same way again.
+        if (attempt >= attempts || !(error instanceof AcmeTransportError) || isTrustError(error.code) || error.code === tooLarge) throw error;
         await this.#options.sleep(this.#backoff(attempt, undefined));
         continue;
       }
@@ -187,9 +195,11 @@ export class AcmeTransport {
   }
 
   #backoff(attempt: number, retryAfter: string | undefined): number {
-    const seconds = retryAfter === undefined ? Number.NaN : Number(retryAfter);
-    // Honour a short Retry-After on idempotent requests; a long one is the runner's business.
-    if (Number.isFinite(seconds) && seconds >= 0 && seconds <= 60) return seconds * 1000;
+    const now = new Date();
+    const until = parseRetryAfter(retryAfter, now);
+    const ms = until === undefined ? undefined : until.getTime() - now.getTime();
+    // Honour a short Retry-After (seconds or HTTP-date) on idempotent requests; a long one is the runner's business.
+    if (ms !== undefined && ms <= maxIdempotentWaitMs) return ms;
     return this.#options.retryBaseMs * 2 ** (attempt - 1);
   }
 
@@ -208,7 +218,10 @@ export class AcmeTransport {
     };
 
     return new Promise<AcmeResponse>((resolve, reject) => {
+      let settled = false;
       const fail = (code: string, cause: unknown): void => {
+        if (settled) return;
+        settled = true;
         report({ error: code });
         reject(new AcmeTransportError(method, url, code, cause));
       };
@@ -224,18 +237,25 @@ export class AcmeTransport {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
+          let failed = false;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > maxBodyBytes) {
-              request.destroy(new Error('response too large'));
+            if (size > maxBodyBytes && !failed) {
+              failed = true;
+              fail(tooLarge, undefined);
+              request.destroy();
               return;
             }
             chunks.push(chunk);
           });
           res.on('error', (error) => {
+            if (failed) return;
+            failed = true;
             fail(errorCode(error), error);
           });
           res.on('end', () => {
+            // A response cut off for its size was already reported and rejected.
+            if (failed) return;
             const responseHeaders = flattenHeaders(res.headers);
             const text = Buffer.concat(chunks).toString('utf8');
             const data = parseBody(text, responseHeaders['content-type']);
@@ -254,6 +274,7 @@ export class AcmeTransport {
               ...(retryAfter === undefined ? {} : { retryAfter }),
               ...(status >= 400 ? problem : {}),
             });
+            settled = true;
             resolve({ status, headers: responseHeaders, data });
           });
         },
@@ -262,6 +283,7 @@ export class AcmeTransport {
         request.destroy(Object.assign(new Error('timeout'), { code: 'timeout' }));
       });
       request.on('error', (error) => {
+        if (settled) return;
         fail(errorCode(error), error);
       });
       request.end(body);

@@ -76,20 +76,24 @@ export async function readOrderLog(file: string): Promise<{ entries: OrderLogEnt
  */
 export async function* followOrderLog(file: string, signal: AbortSignal, intervalMs = 500): AsyncGenerator<OrderLogEntry> {
   let offset = 0;
-  let remainder = '';
+  // Bytes, not text: a read may end inside a multi-byte character. Only complete lines are decoded
+  // (a newline byte never occurs inside a UTF-8 sequence).
+  let remainder = Buffer.alloc(0);
   while (!signal.aborted) {
     const chunk = await readFrom(file, offset);
     offset += chunk.length;
-    const text = remainder + chunk.toString('utf8');
-    const lastNewline = text.lastIndexOf('\n');
-    remainder = lastNewline === -1 ? text : text.slice(lastNewline + 1);
-    if (lastNewline !== -1) yield* parseLines(text.slice(0, lastNewline + 1)).entries;
+    const bytes = Buffer.concat([remainder, chunk]);
+    const lastNewline = bytes.lastIndexOf(0x0a);
+    remainder = bytes.subarray(lastNewline + 1);
+    if (lastNewline !== -1) yield* parseLines(bytes.subarray(0, lastNewline + 1).toString('utf8')).entries;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener('abort', () => {
+      const done = (): void => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(done, intervalMs);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CertDeskError } from '../errors.ts';
 import { isErrnoCode, modes, readIfExists, writeAtomic } from '../fs/atomic.ts';
@@ -42,7 +42,8 @@ export class FileSecretBox implements SecretBox {
   async get(name: string): Promise<string | undefined> {
     const text = await readIfExists(this.#file(name));
     if (text === undefined) return undefined;
-    const [tag, iv, authTag, data] = text.trim().split('\n');
+    // Not trim(): an empty secret has an empty last field.
+    const [tag, iv, authTag, data] = text.replace(/\n$/, '').split('\n');
     const damaged = (): CertDeskError =>
       new CertDeskError('invalid_data', `Unable to read the secret ${name}, its file is damaged or was encrypted with another key`, {
         remedy: `Restore ${this.#file(name)} from a backup, or enter the secret again.`,
@@ -86,13 +87,18 @@ async function keyFile(file: string): Promise<Buffer> {
     return key;
   }
   const key = randomBytes(32);
+  await mkdir(path.dirname(file), { recursive: true, mode: modes.privateDir });
+  // Written complete under a private name, then linked into place: link() fails if the key exists,
+  // so two processes starting at once agree on one key, and nobody ever reads a half-written file.
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(temp, `${key.toString('base64')}\n`, { mode: modes.secretFile, flag: 'wx' });
   try {
-    // 'wx' so two processes creating the key at once cannot each write their own.
-    await mkdir(path.dirname(file), { recursive: true, mode: modes.privateDir });
-    await writeFile(file, `${key.toString('base64')}\n`, { mode: modes.secretFile, flag: 'wx' });
+    await link(temp, file);
     return key;
   } catch (error) {
-    if (isErrnoCode(error, 'EEXIST')) return keyFile(file);
+    if (isErrnoCode(error, 'EEXIST')) return await keyFile(file);
     throw error;
+  } finally {
+    await rm(temp, { force: true });
   }
 }
