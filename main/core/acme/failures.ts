@@ -35,7 +35,7 @@ export class OrderFailedError extends CertDeskError {
   readonly failure: Failure;
 
   constructor(action: string, failure: Failure) {
-    super(failure.kind === 'needs_admin' ? 'needs_admin' : 'acme_failed', `Unable to ${action}, ${failure.message}`, {
+    super(failure.kind === 'needs_admin' ? 'needs_admin' : 'acme_failed', `Unable to ${action}, ${lowerFirst(failure.message)}`, {
       remedy: failure.remedy,
     });
     this.failure = failure;
@@ -58,7 +58,7 @@ export type FailureInput =
   | { readonly kind: 'authorization_invalid'; readonly authorization: acme.Authorization; readonly challenge: { readonly error?: unknown } | undefined }
   | { readonly kind: 'no_challenge'; readonly domain: string; readonly wanted: string; readonly offered: ReadonlyArray<string>; readonly wildcard: boolean }
   | { readonly kind: 'timeout'; readonly what: string }
-  | { readonly kind: 'wait_until'; readonly until: Date }
+  | { readonly kind: 'wait_until'; readonly until: Date; readonly cause?: Failure }
   | { readonly kind: 'protocol'; readonly error: unknown };
 
 /**
@@ -112,11 +112,13 @@ export function describeFailure(input: FailureInput, now: Date = new Date()): Fa
     case 'wait_until': {
       const ms = Math.max(0, input.until.getTime() - now.getTime());
       const when = input.until.toISOString();
+      const why = input.cause === undefined ? '' : ` (${lowerFirst(input.cause.message)})`;
       return {
-        ...plain('transient', 'retry', 'rateLimited', `the CA asked not to try again before ${when}`, `Wait until ${when}; renewing earlier only spends the CA's rate limit.`, {
+        ...plain('transient', 'retry', input.cause?.problemType ?? 'rateLimited', `the CA asked not to try again before ${when}${why}`, `Renew again after ${when}; \`certdesk cert show\` shows this time. Earlier attempts are refused without contacting the CA.`, {
           en: `The CA asked not to try again before ${when}.`,
           'zh-CN': `证书颁发机构 (CA) 要求在 ${when} 之前不要重试。`,
-        }, { en: `Wait until ${when}.`, 'zh-CN': `请等到 ${when} 之后再试。` }),
+        }, { en: `Renew again after ${when}.`, 'zh-CN': `请在 ${when} 之后再续期。` }),
+        ...(input.cause?.httpStatus === undefined ? {} : { httpStatus: input.cause.httpStatus }),
         retryAfterMs: ms,
       };
     }
@@ -184,4 +186,9 @@ function plain(
   remedyText: Translations,
 ): Failure {
   return { kind, action, problemType, message, remedy, explanation, remedyText };
+}
+
+/** "The CA …" → "the CA …", so a reason reads well after "Unable to <action>, ". Keeps "CA", "DNS". */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }

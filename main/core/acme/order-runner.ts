@@ -31,6 +31,13 @@ export interface RunLimits {
   readonly readAttempts: number;
 }
 
+/**
+ * Extra rounds for a state-changing request refused with badNonce after acme-client's own retries
+ * (each round is acme-client's retries again): a CA that rejects nonces at random, like Pebble's
+ * test mode, cannot end a run this way.
+ */
+const maxBadNonceRounds = 5;
+
 /** Default {@link RunLimits}. */
 export const defaultRunLimits: RunLimits = { maxInlineWaitMs: 60_000, pollIntervalMs: 1000, stepTimeoutMs: 600_000, readAttempts: 5 };
 
@@ -233,7 +240,16 @@ class OrderRun {
     // Recorded first: if the process dies after the CA created the order but before its URL is in
     // the journal, the next run looks for that order instead of creating another.
     await this.#update((journal) => ({ ...journal, orderRequestedAt: this.#now().toISOString() }));
-    const order = await this.#once(() => this.#client.createOrder({ identifiers }), 'create the order');
+    let order: acme.Order;
+    try {
+      order = await this.#once(() => this.#client.createOrder({ identifiers }), 'create the order');
+    } catch (error) {
+      // The CA answered with an error: it created nothing, so there is no order to look for later.
+      if (error instanceof OrderFailedError && error.failure.httpStatus !== undefined) {
+        await this.#update((journal) => ({ ...journal, orderRequestedAt: undefined }));
+      }
+      throw error;
+    }
     await this.#update((journal) => ({
       ...journal,
       orderRequestedAt: undefined,
@@ -264,7 +280,9 @@ class OrderRun {
         const order = await this.#client.getOrder({ url } as acme.Order);
         const identifiers = JSON.stringify(order.identifiers.map((i) => i.value).sort());
         const expired = order.expires !== undefined && new Date(order.expires).getTime() <= this.#now().getTime();
-        if (identifiers !== wanted || order.status === 'invalid' || expired) continue;
+        // Only an order nobody finalized yet can be ours: a valid or processing one with the same
+        // names is an earlier renewal's, finalized with another key.
+        if (identifiers !== wanted || (order.status !== 'pending' && order.status !== 'ready') || expired) continue;
         await this.#update((journal) => ({
           ...journal,
           orderRequestedAt: undefined,
@@ -430,18 +448,27 @@ class OrderRun {
    * blindly. A transient failure ends the run with the journal intact; the next run re-reads the
    * order and finds out what happened. A short rate-limit wait is taken inline, once.
    */
-  async #once<T>(fn: () => Promise<T>, action: string): Promise<T> {
+  async #once<T>(fn: () => Promise<T>, action: string, badNonces = 0): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       const failure = this.#failure({ kind: 'error', error });
+      // RFC 8555 §6.5: a request refused for its nonce was not processed, so sending it again is
+      // safe; acme-client already retried with fresh nonces, a few more rounds cost nothing.
+      if (failure.problemType === 'badNonce' && badNonces < maxBadNonceRounds) {
+        return this.#once(fn, action, badNonces + 1);
+      }
+      // A 429 means the request was not processed either; a short wait is taken inline.
       if (failure.problemType === 'rateLimited' && failure.retryAfterMs !== undefined && failure.retryAfterMs <= this.#limits.maxInlineWaitMs) {
         await this.#o.log('rate_limited', `The CA asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s`, { retryAfterMs: failure.retryAfterMs });
         await this.#sleep(failure.retryAfterMs);
-        return this.#once(fn, action);
+        return this.#once(fn, action, badNonces);
       }
-      if (failure.retryAfterMs !== undefined) await this.#defer(failure);
       await this.#recordProblem(failure);
+      if (failure.retryAfterMs !== undefined) {
+        const until = await this.#defer(failure);
+        throw new OrderFailedError(action, this.#failure({ kind: 'wait_until', until, cause: failure }));
+      }
       throw new OrderFailedError(action, failure);
     }
   }
@@ -452,16 +479,17 @@ class OrderRun {
       await this.#sleep(ms);
       return;
     }
-    await this.#defer(failure);
-    throw new OrderFailedError('continue the order', failure);
+    const until = await this.#defer(failure);
+    throw new OrderFailedError('continue the order', this.#failure({ kind: 'wait_until', until, cause: failure }));
   }
 
   /** Records when the CA allows the next attempt, so no run tries earlier. */
-  async #defer(failure: Failure): Promise<void> {
-    if (failure.retryAfterMs === undefined) return;
-    const notBefore = new Date(this.#now().getTime() + failure.retryAfterMs).toISOString();
+  async #defer(failure: Failure): Promise<Date> {
+    const until = new Date(this.#now().getTime() + (failure.retryAfterMs ?? 0));
+    const notBefore = until.toISOString();
     await this.#update((journal) => ({ ...journal, notBefore }));
     await this.#o.log('retry_scheduled', `The CA asked not to try again before ${notBefore}`, { notBefore, problem: failure.problemType });
+    return until;
   }
 
   async #recordProblem(failure: Failure): Promise<void> {

@@ -86,6 +86,12 @@ export interface TransportOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * badNonce retries per signed request (acme-client's default is 5). Each retry uses the nonce the
+ * rejection carried, so it costs one request; a CA rejecting nonces at random cannot fail a run.
+ */
+const maxBadNonceRetries = 10;
+
 /** The longest Retry-After the transport waits out itself before retrying a GET/HEAD. */
 const maxIdempotentWaitMs = 60_000;
 
@@ -308,13 +314,28 @@ export function createAcmeClient(options: acme.ClientOptions, transport: AcmeTra
   const client = new acme.Client(options);
   const internals = client as unknown as { http?: Record<string, unknown> };
   const httpClient = internals.http;
-  if (httpClient === undefined || typeof httpClient.request !== 'function' || typeof httpClient.getNonce !== 'function' || typeof httpClient.getResourceUrl !== 'function') {
+  if (
+    httpClient === undefined ||
+    typeof httpClient.request !== 'function' ||
+    typeof httpClient.getNonce !== 'function' ||
+    typeof httpClient.getResourceUrl !== 'function' ||
+    typeof httpClient.signedRequest !== 'function'
+  ) {
     throw new Error('Unable to set up the ACME client, acme-client internals changed (HttpClient.request/getNonce not found)');
   }
   const getResourceUrl = (httpClient.getResourceUrl as (resource: string) => Promise<string>).bind(httpClient);
   httpClient.request = (url: string, method: string, opts?: { data?: unknown; headers?: Record<string, string> }) =>
     transport.request(url, method, opts);
   httpClient.getNonce = () => transport.nonce(() => getResourceUrl('newNonce'));
+  // When acme-client's badNonce retries run out it returns the error response and the caller
+  // throws the bare detail; raise it as the classified error it is instead.
+  const signedRequest = (httpClient.signedRequest as (url: string, ...rest: unknown[]) => Promise<AcmeResponse>).bind(httpClient);
+  httpClient.signedRequest = async (url: string, ...rest: unknown[]) => {
+    const response = await signedRequest(url, ...rest);
+    if (response.status >= 400 && problemTypeOf(response.data).problemType === badNonceType) throw new AcmeHttpError('post', url, response);
+    return response;
+  };
+  httpClient.maxBadNonceRetries = maxBadNonceRetries;
   return client;
 }
 
