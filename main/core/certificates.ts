@@ -15,6 +15,7 @@ import { appendOrderLog, followOrderLog, readOrderLog, type OrderEventType, type
 import { normalizeDomain, validateName } from './names.ts';
 import type { DataPaths } from './paths.ts';
 import type { Logger, SecretBox } from './ports.ts';
+import { withCertificateLock } from './renewal/lock.ts';
 import { pemFileNames, pemSetFrom, Vault, writePemSet, type PemSet } from './vault/vault.ts';
 import type { CertificateMeta } from './vault/x509.ts';
 
@@ -249,10 +250,24 @@ export class CertificateService {
    */
   async renew(id: string, options: { force?: boolean } = {}): Promise<RenewResult> {
     const config = this.#config.get('certificates', id);
-    const live = await this.#vault.current(id);
-    if (live !== undefined && options.force !== true && !this.#due(live.meta)) {
-      return { id, renewed: false, reason: 'not_due', version: live.version, meta: live.meta };
-    }
+    const notDue = async (): Promise<RenewResult | undefined> => {
+      const live = await this.#vault.current(id);
+      return live !== undefined && options.force !== true && !this.#due(live.meta)
+        ? { id, renewed: false, reason: 'not_due', version: live.version, meta: live.meta }
+        : undefined;
+    };
+    const skip = await notDue();
+    if (skip !== undefined) return skip;
+    // One process per certificate (app, CLI, daemon, another host on a shared data dir); a second
+    // one fails `busy` (exit 3) and never starts a second order.
+    return withCertificateLock(
+      { paths: this.#o.paths, certId: id, wait: false, command: 'certdesk cert renew', onCompromised: () => undefined },
+      // Re-checked under the lock: the process that held it may have just renewed this certificate.
+      async (lock) => (await notDue()) ?? this.#renewLocked(id, config, lock.signal),
+    );
+  }
+
+  async #renewLocked(id: string, config: CertificateConfig, signal: AbortSignal): Promise<RenewResult> {
     const log = this.#logger(id);
     const account = await this.#account(config.ca);
     const solver = await createSolver(config.challenge, {
@@ -272,6 +287,7 @@ export class CertificateService {
         solver,
         paths: this.#o.paths,
         log,
+        signal,
         ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }),
         ...(this.#o.sleep === undefined ? {} : { sleep: this.#o.sleep }),
         ...(this.#o.limits === undefined ? {} : { limits: this.#o.limits }),

@@ -54,6 +54,8 @@ export interface RunOrderOptions {
   readonly clock?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly limits?: Partial<RunLimits>;
+  /** Aborts the run between steps (the certificate's lock was lost); the journal stays resumable. */
+  readonly signal?: AbortSignal;
 }
 
 /** A certificate fresh from the CA, with the key it was ordered for. */
@@ -122,6 +124,8 @@ class OrderRun {
         if (this.#now().getTime() > deadline) {
           throw new OrderFailedError(`obtain ${certId}`, this.#failure({ kind: 'timeout', what: 'the order to complete' }));
         }
+        // Lost the lock: another process may be working on this order now; stop before the next step.
+        this.#o.signal?.throwIfAborted();
         order = await this.#read(() => this.#client.getOrder(order), 'read the order');
         const status = this.#observeOrder(order);
         const expired = order.expires !== undefined && new Date(order.expires).getTime() <= this.#now().getTime();
