@@ -16,6 +16,7 @@ import { normalizeDomain, validateName } from './names.ts';
 import type { DataPaths } from './paths.ts';
 import type { Logger, SecretBox } from './ports.ts';
 import { withCertificateLock } from './renewal/lock.ts';
+import { renewalDecision } from './renewal/renewal-window.ts';
 import { pemFileNames, pemSetFrom, Vault, writePemSet, type PemSet } from './vault/vault.ts';
 import type { CertificateMeta } from './vault/x509.ts';
 
@@ -99,12 +100,6 @@ export interface RenewResult {
   readonly ordersCreated?: number;
   readonly finalizeCount?: number;
 }
-
-/**
- * Renewal is due when a third of the lifetime or less remains, as Let's Encrypt recommends for
- * 90-day certificates (30 days before expiry). Issue #4 adds ARI windows and configuration.
- */
-const renewWhenRemaining = 1 / 3;
 
 /**
  * The certificate engine's API for the CLI and (later) IPC: CA accounts, DNS providers, certificate
@@ -375,9 +370,7 @@ export class CertificateService {
   }
 
   #due(meta: CertificateMeta): boolean {
-    const notBefore = new Date(meta.notBefore).getTime();
-    const notAfter = new Date(meta.notAfter).getTime();
-    return notAfter - this.#now().getTime() <= (notAfter - notBefore) * renewWhenRemaining;
+    return renewalDecision({ notBefore: new Date(meta.notBefore), notAfter: new Date(meta.notAfter), now: this.#now(), seed: meta.serial }).due;
   }
 
   async #summary(id: string, config: CertificateConfig): Promise<CertificateSummary> {
