@@ -254,6 +254,13 @@ class OrderRun {
       }
       throw error;
     }
+    await this.#adopt(order);
+    await this.#o.log('order_created', `Created order ${order.url}`, { orderUrl: order.url, status: order.status, identifiers: this.#o.domains });
+    return order;
+  }
+
+  /** Makes `order` (just created, or recovered) the attempt's order in the journal. */
+  async #adopt(order: acme.Order): Promise<void> {
     await this.#update((journal) => ({
       ...journal,
       orderRequestedAt: undefined,
@@ -263,8 +270,6 @@ class OrderRun {
       finalizeCount: 0,
       ordersCreated: journal.ordersCreated + 1,
     }));
-    await this.#o.log('order_created', `Created order ${order.url}`, { orderUrl: order.url, status: order.status, identifiers: this.#o.domains });
-    return order;
   }
 
   /**
@@ -287,14 +292,7 @@ class OrderRun {
         // Only an order nobody finalized yet can be ours: a valid or processing one with the same
         // names is an earlier renewal's, finalized with another key.
         if (identifiers !== wanted || (order.status !== 'pending' && order.status !== 'ready') || expired) continue;
-        await this.#update((journal) => ({
-          ...journal,
-          orderRequestedAt: undefined,
-          orderUrl: order.url,
-          orderStatus: order.status,
-          ...(order.expires === undefined ? {} : { orderExpires: order.expires }),
-          ordersCreated: journal.ordersCreated + 1,
-        }));
+        await this.#adopt(order);
         await this.#o.log('order_resumed', `Recovered the order an interrupted run created (status ${order.status})`, { orderUrl: order.url, status: order.status });
         return order;
       }

@@ -15,6 +15,7 @@ import {
 import { version } from '../../../../../main/core/version.ts';
 import { LOOPBACK } from '../../../../support/ports.ts';
 import { createTestCa, type TestCa } from '../../../../support/test-ca.ts';
+import { rejection } from '../../support/thrown.ts';
 
 /** One request as the server saw it. */
 interface Seen {
@@ -97,16 +98,6 @@ function problem(response: ServerResponse, status: number, type: string, headers
 /** Drops the connection without answering, as a crashed proxy would. */
 function reset(response: ServerResponse): void {
   response.socket?.destroy();
-}
-
-/** What `await promise` threw. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 let ca: TestCa;

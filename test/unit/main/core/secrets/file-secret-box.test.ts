@@ -5,15 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CertDeskError } from '../../../../../main/core/errors.ts';
 import { FileSecretBox } from '../../../../../main/core/secrets/file-secret-box.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { rejection } from '../../support/thrown.ts';
 
 async function expectInvalidData(promise: Promise<unknown>, message: RegExp): Promise<CertDeskError> {
   const error = await rejection(promise);

@@ -7,8 +7,8 @@ import { dataPaths, type DataPaths } from '../../../../../main/core/paths.ts';
 import { Vault, pemFileNames, pemSetFrom, writePemSet, type PemSet, type StoredVersion } from '../../../../../main/core/vault/vault.ts';
 import { describeChain } from '../../../../../main/core/vault/x509.ts';
 import { createTestCa, type TestCa } from '../../../../support/test-ca.ts';
-import { thrown } from '../../support/thrown.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
+import { rejection, thrown } from '../../support/thrown.ts';
 
 /** Two independent CAs, so certificates and keys that do not belong together are at hand. */
 let first: TestCa;
@@ -22,15 +22,6 @@ beforeAll(async () => {
 }, 60_000);
 
 const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o777;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 async function expectCode(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   const error = await rejection(promise);
