@@ -139,7 +139,7 @@ describe('HTTP-01 through the built-in server', () => {
     const cases: Array<{ args: string[]; message: string }> = [
       { args: ['--domain', '*.certdesk.test', '--ca', 'pebble', '--http-port', '80'], message: 'DNS-01' },
       { args: ['--domain', 'www.certdesk.test', '--ca', 'nope', '--http-port', '80'], message: 'Unable to find the CA account "nope"' },
-      { args: ['--domain', 'bad_name!.test', '--ca', 'pebble', '--http-port', '80'], message: 'not a valid' },
+      { args: ['--domain', 'bad_name!.test', '--ca', 'pebble', '--http-port', '80'], message: 'characters a domain name cannot have' },
       { args: ['--domain', '192.0.2.1', '--ca', 'pebble', '--http-port', '80'], message: 'IP addresses' },
       { args: ['--domain', 'www.certdesk.test', '--ca', 'pebble'], message: 'exactly one way' },
       { args: ['--domain', 'www.certdesk.test', '--ca', 'pebble', '--http-port', '80', '--webroot', '/tmp'], message: 'exactly one way' },

@@ -18,13 +18,20 @@ import {
   type OrderStatus,
 } from './order-machine.ts';
 import { describeFailure, OrderFailedError, type Failure, type FailureInput } from './failures.ts';
+import { parseRetryAfter } from './problems.ts';
 
 /** Timing limits of one run; defaults suit public CAs, tests shorten them. */
 export interface RunLimits {
   /** The longest `Retry-After` waited inline; longer ones end the run with the next allowed time. Default 60 s. */
   readonly maxInlineWaitMs: number;
-  /** Poll interval when the CA gives no `Retry-After`. Default 1 s (Let's Encrypt validates in seconds). */
+  /** The longest poll interval when the CA gives no `Retry-After`. Default 1 s. */
   readonly pollIntervalMs: number;
+  /**
+   * The first poll interval, doubled per poll up to `pollIntervalMs`. Default 100 ms: Pebble and
+   * often Let's Encrypt finish a step within it; five polls in the first 1.5 s are well inside
+   * every CA's request limits.
+   */
+  readonly firstPollMs: number;
   /** Give up waiting for validation or issuance after this long (the order stays resumable). Default 10 min. */
   readonly stepTimeoutMs: number;
   /** Attempts for a read that fails transiently (5xx, connection) before the run ends. Default 5. */
@@ -39,7 +46,7 @@ export interface RunLimits {
 const maxBadNonceRounds = 5;
 
 /** Default {@link RunLimits}. */
-export const defaultRunLimits: RunLimits = { maxInlineWaitMs: 60_000, pollIntervalMs: 1000, stepTimeoutMs: 600_000, readAttempts: 5 };
+export const defaultRunLimits: RunLimits = { maxInlineWaitMs: 60_000, pollIntervalMs: 1000, firstPollMs: 100, stepTimeoutMs: 600_000, readAttempts: 5 };
 
 /** What a run needs; everything outside the engine is passed in. */
 export interface RunOrderOptions {
@@ -120,6 +127,7 @@ class OrderRun {
     try {
       let order = await this.#usableOrder();
       const deadline = this.#now().getTime() + this.#limits.stepTimeoutMs * 3;
+      let polls = 0;
       for (;;) {
         if (this.#now().getTime() > deadline) {
           throw new OrderFailedError(`obtain ${certId}`, this.#failure({ kind: 'timeout', what: 'the order to complete' }));
@@ -137,7 +145,8 @@ class OrderRun {
             order = await this.#finalize(order, keyPem);
             break;
           case 'poll':
-            await this.#wait(order.url);
+            polls += 1;
+            await this.#wait(order.url, polls);
             break;
           case 'download': {
             const fullchainPem = await this.#read(() => this.#client.getCertificate(order), 'download the certificate');
@@ -364,7 +373,7 @@ class OrderRun {
 
   async #awaitAuthorizations(order: acme.Order): Promise<void> {
     const started = this.#now().getTime();
-    for (;;) {
+    for (let poll = 1; ; poll += 1) {
       const authorizations = await this.#read(() => this.#client.getAuthorizations(order), 'read the authorizations');
       const pending = authorizations.filter((a) => a.status === 'pending');
       for (const authorization of authorizations) {
@@ -383,7 +392,7 @@ class OrderRun {
         throw new OrderFailedError('validate the domains', this.#failure({ kind: 'timeout', what: 'the CA to validate the challenges' }));
       }
       const [first] = pending;
-      await this.#wait(first?.url ?? order.url);
+      await this.#wait(first?.url ?? order.url, poll);
     }
   }
 
@@ -417,12 +426,18 @@ class OrderRun {
   }
 
   /** Waits as the CA's `Retry-After` for `url` says (bounded), or the poll interval. */
-  async #wait(url: string): Promise<void> {
-    const header = this.#o.account.transport.retryAfterFor(url);
-    const seconds = header === undefined ? Number.NaN : Number(header);
-    const fromHeader = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : this.#limits.pollIntervalMs;
-    const ms = Math.min(Math.max(fromHeader, this.#limits.pollIntervalMs), this.#limits.maxInlineWaitMs);
-    await this.#sleep(ms);
+  /**
+   * Waits before polling `url` again: as the CA's `Retry-After` says when it sent one (RFC 8555
+   * §7.4 for orders, §8.2 for challenges), else exponential from `firstPollMs` up to
+   * `pollIntervalMs` — validation and issuance often finish within milliseconds, and a fixed 1 s
+   * step would dominate a renewal. Never longer than `maxInlineWaitMs`.
+   */
+  async #wait(url: string, poll: number): Promise<void> {
+    const now = this.#now();
+    const until = parseRetryAfter(this.#o.account.transport.retryAfterFor(url), now);
+    const backoff = Math.min(this.#limits.firstPollMs * 2 ** Math.max(0, poll - 1), this.#limits.pollIntervalMs);
+    const ms = until === undefined ? backoff : until.getTime() - now.getTime();
+    await this.#sleep(Math.min(Math.max(ms, 0), this.#limits.maxInlineWaitMs));
   }
 
   /** A POST-as-GET read: safe to repeat, so transient failures are retried with backoff. */

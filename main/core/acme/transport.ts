@@ -127,6 +127,8 @@ export class AcmeTransport {
   readonly #retryAfter = new Map<string, string>();
   #nonceRequests = 0;
   #requests = 0;
+  #inFlight = 0;
+  readonly #nonceWaiters: Array<() => void> = [];
 
   constructor(options: TransportOptions = {}) {
     this.#options = {
@@ -136,9 +138,11 @@ export class AcmeTransport {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       onExchange: options.onExchange,
     };
+    // One secure context built once: passing `ca` instead makes the agent rebuild a key from every
+    // root certificate on each request.
     this.#agent = new https.Agent({
       keepAlive: true,
-      ...(options.extraCaPem === undefined ? {} : { ca: [...tls.rootCertificates, options.extraCaPem] }),
+      ...(options.extraCaPem === undefined ? {} : { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, options.extraCaPem] }) }),
     });
   }
 
@@ -159,13 +163,22 @@ export class AcmeTransport {
   async nonce(newNonceUrl: () => Promise<string>): Promise<string> {
     const pooled = this.#nonces.pop();
     if (pooled !== undefined) return pooled;
+    // Requests in flight each bring a nonce back: wait for one instead of asking for a fresh one,
+    // so parallel orders share the pool. Only with nothing in flight is newNonce fetched.
+    if (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => this.#nonceWaiters.push(resolve));
+      return this.nonce(newNonceUrl);
+    }
     this.#nonceRequests += 1;
     const response = await this.request(await newNonceUrl(), 'head');
-    // request() pooled the nonce the response carried; take it back out.
-    const fresh = this.#nonces.pop();
+    const fresh = response.headers['replay-nonce'];
     if (fresh === undefined) {
       throw new AcmeTransportError('head', 'newNonce', `no Replay-Nonce (HTTP ${response.status})`, undefined);
     }
+    // request() pooled it; take it back out, unless a waiter woken meanwhile already did.
+    const index = this.#nonces.lastIndexOf(fresh);
+    if (index === -1) return this.nonce(newNonceUrl);
+    this.#nonces.splice(index, 1);
     return fresh;
   }
 
@@ -219,6 +232,7 @@ export class AcmeTransport {
       ...(body === undefined ? {} : { 'Content-Type': 'application/jose+json', 'Content-Length': String(body.length) }),
     };
     this.#requests += 1;
+    this.#inFlight += 1;
     const report = (exchange: Omit<AcmeExchange, 'method' | 'url' | 'durationMs'>): void => {
       this.#options.onExchange?.({ method: method.toUpperCase(), url, durationMs: Date.now() - started, ...exchange });
     };
@@ -228,6 +242,7 @@ export class AcmeTransport {
       const fail = (code: string, cause: unknown): void => {
         if (settled) return;
         settled = true;
+        this.#settled();
         report({ error: code });
         reject(new AcmeTransportError(method, url, code, cause));
       };
@@ -281,6 +296,7 @@ export class AcmeTransport {
               ...(status >= 400 ? problem : {}),
             });
             settled = true;
+            this.#settled();
             resolve({ status, headers: responseHeaders, data });
           });
         },
@@ -299,6 +315,12 @@ export class AcmeTransport {
   #poolNonce(nonce: string): void {
     this.#nonces.push(nonce);
     if (this.#nonces.length > maxPooledNonces) this.#nonces.shift();
+  }
+
+  /** Wakes one nonce waiter per settled request (it finds a pooled nonce, or fetches its own). */
+  #settled(): void {
+    this.#inFlight -= 1;
+    this.#nonceWaiters.shift()?.();
   }
 }
 
@@ -319,7 +341,8 @@ export function createAcmeClient(options: acme.ClientOptions, transport: AcmeTra
     typeof httpClient.request !== 'function' ||
     typeof httpClient.getNonce !== 'function' ||
     typeof httpClient.getResourceUrl !== 'function' ||
-    typeof httpClient.signedRequest !== 'function'
+    typeof httpClient.signedRequest !== 'function' ||
+    typeof httpClient.getDirectory !== 'function'
   ) {
     throw new Error('Unable to set up the ACME client, acme-client internals changed (HttpClient.request/getNonce not found)');
   }
@@ -336,6 +359,15 @@ export function createAcmeClient(options: acme.ClientOptions, transport: AcmeTra
     return response;
   };
   httpClient.maxBadNonceRetries = maxBadNonceRetries;
+  // Parallel orders on a fresh client would each fetch the directory; share the one in flight.
+  const getDirectory = (httpClient.getDirectory as () => Promise<unknown>).bind(httpClient);
+  let directory: Promise<unknown> | undefined;
+  httpClient.getDirectory = () => {
+    directory ??= getDirectory().finally(() => {
+      directory = undefined;
+    });
+    return directory;
+  };
   return client;
 }
 

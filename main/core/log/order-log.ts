@@ -1,6 +1,6 @@
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { modes, readIfExists } from '../fs/atomic.ts';
+import { isErrnoCode, modes, readIfExists } from '../fs/atomic.ts';
 
 /**
  * The closed vocabulary of lifecycle events (DESIGN.md "Alerts"). Every entry of a certificate's
@@ -39,6 +39,9 @@ export interface OrderLogEntry {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
+/** Folders this process already created, so each append is one system call (a run logs ~20 events). */
+const knownDirs = new Set<string>();
+
 /** Keys whose values are never written to a log, whatever the caller passes. */
 const secretKeys = /(secret|password|hmac|privatekey|private_key|key_?pem|token|keyauthorization|signature|jws)/i;
 
@@ -56,9 +59,21 @@ export function redact(value: unknown, depth = 0): unknown {
  * writers interleave whole lines). Secret-looking fields are redacted first.
  */
 export async function appendOrderLog(file: string, entry: OrderLogEntry): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: modes.privateDir });
+  const dir = path.dirname(file);
+  if (!knownDirs.has(dir)) {
+    await mkdir(dir, { recursive: true, mode: modes.privateDir });
+    knownDirs.add(dir);
+  }
   const safe = entry.data === undefined ? entry : { ...entry, data: redact(entry.data) };
-  await appendFile(file, `${JSON.stringify(safe)}\n`, { mode: modes.publicFile });
+  const line = `${JSON.stringify(safe)}\n`;
+  try {
+    await appendFile(file, line, { mode: modes.publicFile });
+  } catch (error) {
+    if (!isErrnoCode(error, 'ENOENT')) throw error;
+    // The folder went away since (a certificate removed and added again): create it once more.
+    await mkdir(dir, { recursive: true, mode: modes.privateDir });
+    await appendFile(file, line, { mode: modes.publicFile });
+  }
 }
 
 /**

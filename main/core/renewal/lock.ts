@@ -154,6 +154,13 @@ export async function acquireCertificateLock(options: AcquireCertificateLockOpti
       vanished += 1;
       continue;
     }
+    // A holder on this host whose process is gone (killed with -9, crashed) cannot be renewing
+    // anything: take its lock over now instead of waiting for the heartbeat to go stale.
+    if (attempt.kind === 'held' && attempt.owner !== undefined && isDeadLocalOwner(attempt.owner) && vanished < VANISHED_RETRIES) {
+      vanished += 1;
+      await removeIfOwnedBy(lockPath, attempt.owner.token);
+      continue;
+    }
     const remaining = timeoutMs - (performance.now() - started);
     if (remaining <= 0) {
       throw busyError(certId, lockPath, attempt.kind === 'held' ? attempt.owner : undefined, timeoutMs);
@@ -198,6 +205,24 @@ type Attempt =
 /** Whose lock proper-lockfile's `rmdir` is asked to remove: see {@link lockFs}. */
 interface Phase {
   value: 'acquiring' | 'held';
+}
+
+/** Whether `owner` is a process of this host that no longer exists. */
+function isDeadLocalOwner(owner: LockOwner): boolean {
+  if (owner.hostname !== os.hostname() || owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists under another user; only ESRCH means it is gone.
+    return isErrnoCode(error, 'ESRCH');
+  }
+}
+
+/** Removes the lock folder if it still holds `token` (another process may have taken it since). */
+async function removeIfOwnedBy(lockPath: string, token: string): Promise<void> {
+  const current = await readOwner(lockPath);
+  if (current !== 'vanished' && current?.token === token) await rm(lockPath, { recursive: true, force: true });
 }
 
 async function tryAcquire(

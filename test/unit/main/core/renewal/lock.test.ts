@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -210,6 +211,25 @@ describe('acquireCertificateLock', () => {
     const lock = await acquire();
     expect(await readdir(lockPath)).toStrictEqual(['owner.json']);
     expect(await readOwnerFile(lockPath)).toMatchObject({ pid: process.pid, token: lock.owner.token });
+  });
+
+  it('takes over at once, without waiting for staleness, a fresh lock whose holder on this host has exited', async () => {
+    const lockPath = paths().lock('example-com');
+    const gone = spawnSync(process.execPath, ['-e', 'process.pid']).pid;
+    await plantLock(lockPath, { pid: gone, hostname: os.hostname(), startedAt: new Date().toISOString(), command: 'certdesk cert renew' });
+    const lock = await acquire();
+    expect(await readOwnerFile(lockPath)).toMatchObject({ pid: process.pid, token: lock.owner.token });
+  });
+
+  it('still refuses a fresh lock whose holder on this host is alive', async () => {
+    const lockPath = paths().lock('example-com');
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      await plantLock(lockPath, { pid: alive.pid ?? 0, hostname: os.hostname(), startedAt: new Date().toISOString(), command: 'certdesk daemon' });
+      expect((await caught(acquire())).code).toBe('busy');
+    } finally {
+      alive.kill('SIGKILL');
+    }
   });
 
   it('takes an ownerless, empty lock folder (a crash while it was being removed) at once', async () => {
