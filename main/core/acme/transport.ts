@@ -128,6 +128,7 @@ export class AcmeTransport {
   #nonceRequests = 0;
   #requests = 0;
   #inFlight = 0;
+  #fetchingNonce = false;
   readonly #nonceWaiters: Array<() => void> = [];
 
   constructor(options: TransportOptions = {}) {
@@ -161,25 +162,38 @@ export class AcmeTransport {
    * (RFC 8555 §7.2). `newNonceUrl` is only resolved when the pool is empty.
    */
   async nonce(newNonceUrl: () => Promise<string>): Promise<string> {
-    const pooled = this.#nonces.pop();
-    if (pooled !== undefined) return pooled;
-    // Requests in flight each bring a nonce back: wait for one instead of asking for a fresh one,
-    // so parallel orders share the pool. Only with nothing in flight is newNonce fetched.
-    if (this.#inFlight > 0) {
-      await new Promise<void>((resolve) => this.#nonceWaiters.push(resolve));
-      return this.nonce(newNonceUrl);
+    for (;;) {
+      const pooled = this.#nonces.pop();
+      if (pooled !== undefined) return pooled;
+      // Requests in flight (a nonce fetch among them) each bring a nonce back: wait for one instead
+      // of asking for another, so parallel orders share the pool. Only with nothing in flight is
+      // newNonce fetched, by one caller at a time.
+      if (this.#inFlight > 0 || this.#fetchingNonce) {
+        await new Promise<void>((resolve) => this.#nonceWaiters.push(resolve));
+        continue;
+      }
+      this.#fetchingNonce = true;
+      let response: AcmeResponse;
+      try {
+        this.#nonceRequests += 1;
+        response = await this.request(await newNonceUrl(), 'head');
+      } finally {
+        this.#fetchingNonce = false;
+        // A waiter re-checks: it takes a pooled nonce, waits on requests in flight, or (when this
+        // fetch failed before any request settled) fetches its own, so nobody waits forever.
+        this.#nonceWaiters.shift()?.();
+      }
+      const fresh = response.headers['replay-nonce'];
+      if (fresh === undefined) {
+        throw new AcmeTransportError('head', 'newNonce', `no Replay-Nonce (HTTP ${response.status})`, undefined);
+      }
+      // request() pooled it; take it back out, unless a waiter woken meanwhile already did.
+      const index = this.#nonces.lastIndexOf(fresh);
+      if (index !== -1) {
+        this.#nonces.splice(index, 1);
+        return fresh;
+      }
     }
-    this.#nonceRequests += 1;
-    const response = await this.request(await newNonceUrl(), 'head');
-    const fresh = response.headers['replay-nonce'];
-    if (fresh === undefined) {
-      throw new AcmeTransportError('head', 'newNonce', `no Replay-Nonce (HTTP ${response.status})`, undefined);
-    }
-    // request() pooled it; take it back out, unless a waiter woken meanwhile already did.
-    const index = this.#nonces.lastIndexOf(fresh);
-    if (index === -1) return this.nonce(newNonceUrl);
-    this.#nonces.splice(index, 1);
-    return fresh;
   }
 
   /** acme-client's `HttpClient.request(url, method, opts)`, implemented with node:https. */
