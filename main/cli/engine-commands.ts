@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Locale } from '../../preload/contract.ts';
-import { caPresets } from '../core/acme/accounts.ts';
-import { CertificateService, type AddDnsProviderInput, type CertificateSummary, type RenewResult } from '../core/certificates.ts';
+import { caPresets } from '../core/acme/presets.ts';
+import type { AddDnsProviderInput, CertificateService, CertificateSummary, RenewResult } from '../core/certificates.ts';
 import type { ManualPrompt } from '../core/challenges/factory.ts';
 import { openConfigStore } from '../core/config-store.ts';
 import { hostPort, keyTypes, type ChallengeConfig, type KeyType } from '../core/config/schema.ts';
@@ -37,7 +37,9 @@ export interface EngineCommandContext {
 }
 
 /** Opens the certificate engine on the chosen data dir for one command. */
-function openEngineFor(context: EngineCommandContext, opened: CertificateService[]): CertificateService {
+async function openEngineFor(context: EngineCommandContext, opened: CertificateService[]): Promise<CertificateService> {
+  // Loaded on first use: `--version`, `info` and `settings` never pay for acme-client and friends.
+  const { CertificateService } = await import('../core/certificates.ts');
   const { io } = context;
   const options = context.globals();
   const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
@@ -90,7 +92,7 @@ function usage(message: string, remedy: string): CertDeskError {
 export function addEngineCommands(program: Command, context: EngineCommandContext): () => Promise<void> {
   const { io } = context;
   const opened: CertificateService[] = [];
-  const openEngine = (c: EngineCommandContext): CertificateService => openEngineFor(c, opened);
+  const openEngine = (c: EngineCommandContext): Promise<CertificateService> => openEngineFor(c, opened);
   const json = (): boolean => context.globals().json === true;
   const print = (value: unknown, text: () => string): void => {
     io.writeOut(json() ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
@@ -114,7 +116,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       if (options.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) {
         throw usage(`Unable to use ${JSON.stringify(options.email)} as the contact address, it is not an email address`, 'Give an address like admin@example.com.');
       }
-      const service = openEngine(context);
+      const service = (await openEngine(context));
       const account = await service.addAccount({
         name,
         directory: options.directory,
@@ -127,8 +129,8 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     });
   ca.command('list')
     .description('list CA accounts')
-    .action(() => {
-      const accounts = openEngine(context).listAccounts();
+    .action(async () => {
+      const accounts = (await openEngine(context)).listAccounts();
       print(accounts, () => (accounts.length === 0 ? 'No CA accounts yet: certdesk ca add <name> --directory <url> --agree-tos' : accounts.map((a) => `${a.name}\t${a.directoryUrl}\t${a.email ?? ''}`).join('\n')));
     });
 
@@ -172,13 +174,13 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
           input = { name, provider: 'manual', propagation };
           break;
       }
-      const stored = await openEngine(context).addDnsProvider(input);
+      const stored = await (await openEngine(context)).addDnsProvider(input);
       print({ name, ...stored }, () => `Added DNS provider ${name} (${stored.provider})`);
     });
   dns.command('list')
     .description('list DNS providers')
-    .action(() => {
-      const providers = openEngine(context).listDnsProviders();
+    .action(async () => {
+      const providers = (await openEngine(context)).listDnsProviders();
       print(providers, () => (providers.length === 0 ? 'No DNS providers yet: certdesk dns add <name> --provider …' : providers.map((p) => `${p.name}\t${p.provider}`).join('\n')));
     });
 
@@ -193,7 +195,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .option('--http-address <address>', 'the address the HTTP-01 server listens on (default: all)')
     .option('--webroot <dir>', 'prove control with HTTP-01 by writing into this web server folder')
     .addOption(new Option('--key <type>', 'private key type').choices([...keyTypes]).default('ec-p256'))
-    .action((id: string, options: { domain: string[]; ca: string; dns?: string; httpPort?: number; httpAddress?: string; webroot?: string; key: KeyType }) => {
+    .action(async (id: string, options: { domain: string[]; ca: string; dns?: string; httpPort?: number; httpAddress?: string; webroot?: string; key: KeyType }) => {
       const chosen = [options.dns, options.httpPort, options.webroot].filter((value) => value !== undefined);
       if (chosen.length !== 1) {
         throw usage('Unable to add the certificate, choose exactly one way to prove control of the domains', 'Give one of --dns <provider>, --http-port <port> or --webroot <dir>.');
@@ -208,20 +210,20 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
           : options.httpPort !== undefined
             ? { type: 'http-01', mode: 'standalone', address: options.httpAddress ?? '::', port: options.httpPort }
             : { type: 'http-01', mode: 'webroot', root: path.resolve(io.cwd, options.webroot ?? '') };
-      const stored = openEngine(context).addCertificate({ id, domains: options.domain, ca: options.ca, challenge, keyType: options.key });
+      const stored = (await openEngine(context)).addCertificate({ id, domains: options.domain, ca: options.ca, challenge, keyType: options.key });
       print({ id, ...stored }, () => `Added ${id}: ${stored.domains.join(', ')}\nObtain it with: certdesk cert renew ${id}`);
     });
   cert.command('list')
     .description('list certificates and their state')
     .action(async () => {
-      const list = await openEngine(context).listCertificates();
+      const list = await (await openEngine(context)).listCertificates();
       print(list, () => (list.length === 0 ? 'No certificates yet: certdesk cert add <id> --domain <domain> --ca <account> …' : list.map(formatSummaryLine).join('\n')));
     });
   cert.command('show')
     .description('show one certificate')
     .argument('<id>')
     .action(async (id: string) => {
-      const summary = await openEngine(context).showCertificate(id);
+      const summary = await (await openEngine(context)).showCertificate(id);
       print(summary, () => formatSummary(summary));
     });
   cert.command('renew')
@@ -238,7 +240,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       if ((id === undefined) === (options.all !== true)) {
         throw usage('Unable to renew, give either a certificate id or --all', 'certdesk cert renew <id>, or certdesk cert renew --all');
       }
-      const service = openEngine(context);
+      const service = (await openEngine(context));
       const ids = id === undefined ? service.certificateIds() : [id];
       const results = await mapBounded(ids, options.concurrency ?? 4, async (certId) => {
         try {
@@ -261,7 +263,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .argument('<id>')
     .requiredOption('--to <dir>', 'the folder (created if missing)')
     .action(async (id: string, options: { to: string }) => {
-      const result = await openEngine(context).exportCertificate(id, path.resolve(io.cwd, options.to));
+      const result = await (await openEngine(context)).exportCertificate(id, path.resolve(io.cwd, options.to));
       print(result, () => `Exported ${id} to ${result.dir}`);
     });
 
@@ -270,7 +272,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .argument('<id>')
     .option('--follow', 'keep printing new entries until interrupted')
     .action(async (id: string, options: { follow?: boolean }) => {
-      const service = openEngine(context);
+      const service = (await openEngine(context));
       const line = (entry: OrderLogEntry): string => (json() ? JSON.stringify(entry) : `${entry.time}  ${entry.event.padEnd(20)} ${entry.message}`);
       if (options.follow === true) {
         const signal = io.signal ?? new AbortController().signal;

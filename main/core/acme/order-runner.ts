@@ -126,6 +126,9 @@ class OrderRun {
     const keyPem = await this.#pendingKey();
     try {
       let order = await this.#usableOrder();
+      // Whether `order` is the server's answer to the request just made (new order, the resume
+      // read, finalize): then it is already the fresh read rule 1 asks for and is not read again.
+      let fresh = true;
       const deadline = this.#now().getTime() + this.#limits.stepTimeoutMs * 3;
       let polls = 0;
       for (;;) {
@@ -134,7 +137,8 @@ class OrderRun {
         }
         // Lost the lock: another process may be working on this order now; stop before the next step.
         this.#o.signal?.throwIfAborted();
-        order = await this.#read(() => this.#client.getOrder(order), 'read the order');
+        if (!fresh) order = await this.#read(() => this.#client.getOrder(order), 'read the order');
+        fresh = false;
         const status = this.#observeOrder(order);
         const expired = order.expires !== undefined && new Date(order.expires).getTime() <= this.#now().getTime();
         switch (nextOrderAction(status, { expired })) {
@@ -142,7 +146,7 @@ class OrderRun {
             await this.#answerChallenges(order);
             break;
           case 'finalize':
-            order = await this.#finalize(order, keyPem);
+            ({ order, fresh } = await this.#finalize(order, keyPem));
             break;
           case 'poll':
             polls += 1;
@@ -329,12 +333,13 @@ class OrderRun {
   /** Presents and answers every challenge still pending, then waits until no authorization is pending. */
   async #answerChallenges(order: acme.Order): Promise<void> {
     const authorizations = await this.#read(() => this.#client.getAuthorizations(order), 'read the authorizations');
-    await Promise.all(authorizations.map((authorization) => this.#solve(authorization)));
-    await this.#awaitAuthorizations(order);
+    const answered = await Promise.all(authorizations.map((authorization) => this.#solve(authorization)));
+    await this.#awaitAuthorizations(order, answered.includes(true));
     await this.#update((journal) => journal);
   }
 
-  async #solve(authorization: acme.Authorization): Promise<void> {
+  /** Presents and answers the authorization's challenge if the CA still waits for it; true when it did. */
+  async #solve(authorization: acme.Authorization): Promise<boolean> {
     const { solver } = this.#o;
     const domain = authorization.identifier.value;
     const wildcard = authorization.wildcard === true;
@@ -342,12 +347,12 @@ class OrderRun {
     const challenge = authorization.challenges.find((candidate) => candidate.type === solver.type);
     const authzStatus = observe<AuthorizationStatus>('authorization', undefined, authorization.status);
     if (challenge === undefined) {
-      if (authzStatus === 'valid') return;
+      if (authzStatus === 'valid') return false;
       const offered = authorization.challenges.map((c) => c.type);
       throw new OrderFailedError(`prove control of ${name}`, this.#failure({ kind: 'no_challenge', domain: name, wanted: solver.type, offered, wildcard }));
     }
     const action = nextAuthorizationAction(authzStatus, observe<ChallengeStatus>('challenge', undefined, challenge.status));
-    if (action === 'done' || action === 'wait') return;
+    if (action === 'done' || action === 'wait') return false;
     if (action === 'failed') {
       throw new OrderFailedError(`prove control of ${name}`, this.#failure({ kind: 'authorization_invalid', authorization, challenge }));
     }
@@ -369,11 +374,14 @@ class OrderRun {
     await this.#o.log('challenge_presented', `Presented the ${solver.type} proof for ${name}`, { domain: name, type: solver.type });
     await this.#once(() => this.#client.completeChallenge(challenge), `answer the ${solver.type} challenge for ${name}`);
     await this.#o.log('challenge_answered', `Asked the CA to validate ${name}`, { domain: name, challengeUrl: challenge.url });
+    return true;
   }
 
-  async #awaitAuthorizations(order: acme.Order): Promise<void> {
+  async #awaitAuthorizations(order: acme.Order, justAnswered: boolean): Promise<void> {
     const started = this.#now().getTime();
     for (let poll = 1; ; poll += 1) {
+      // The challenges were just answered; give the CA its first poll interval before asking.
+      if (poll === 1 && justAnswered) await this.#wait(order.url, 1);
       const authorizations = await this.#read(() => this.#client.getAuthorizations(order), 'read the authorizations');
       const pending = authorizations.filter((a) => a.status === 'pending');
       for (const authorization of authorizations) {
@@ -392,12 +400,12 @@ class OrderRun {
         throw new OrderFailedError('validate the domains', this.#failure({ kind: 'timeout', what: 'the CA to validate the challenges' }));
       }
       const [first] = pending;
-      await this.#wait(first?.url ?? order.url, poll);
+      await this.#wait(first?.url ?? order.url, poll + 1);
     }
   }
 
   /** DESIGN.md rule 2: finalize only on a fresh `ready`; an error is answered by re-reading. */
-  async #finalize(order: acme.Order, keyPem: string): Promise<acme.Order> {
+  async #finalize(order: acme.Order, keyPem: string): Promise<{ order: acme.Order; fresh: boolean }> {
     const csr = await createCsr(this.#o.domains, keyPem);
     await this.#update((journal) => ({
       ...journal,
@@ -406,7 +414,7 @@ class OrderRun {
     }));
     await this.#o.log('finalize_sent', 'Sent the CSR (finalize)', { orderUrl: order.url, finalizeCount: this.#journal.finalizeCount });
     try {
-      return await this.#client.finalizeOrder(order, csr);
+      return { order: await this.#client.finalizeOrder(order, csr), fresh: true };
     } catch (error) {
       const failure = this.#failure({ kind: 'error', error });
       await this.#o.log('finalize_failed', `Finalize failed (${failure.message}); re-reading the order instead of sending it again`, {
@@ -421,7 +429,7 @@ class OrderRun {
         throw new OrderFailedError('finalize the order', failure);
       }
       if (failure.retryAfterMs !== undefined) await this.#sleepOrDefer(failure.retryAfterMs, failure);
-      return order;
+      return { order, fresh: false };
     }
   }
 

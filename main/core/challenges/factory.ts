@@ -1,14 +1,10 @@
 import type { ChallengeConfig, DnsProviderConfig } from '../config/schema.ts';
 import type { Logger, SecretBox } from '../ports.ts';
-import { createDns01Solver } from './dns/dns-01.ts';
-import { createExecProvider } from './dns/exec.ts';
-import { createManualProvider, type ManualPrompt } from './dns/manual.ts';
 import type { DnsProvider } from './dns/provider.ts';
-import { createRfc2136Provider } from './dns/rfc2136.ts';
-import { createStandaloneSolver } from './http/standalone.ts';
-import { createWebrootSolver } from './http/webroot.ts';
 import { CertDeskError } from '../errors.ts';
 import type { ChallengeSolver } from './solver.ts';
+
+import type { ManualPrompt } from './dns/manual.ts';
 
 export type { ManualPrompt } from './dns/manual.ts';
 
@@ -30,11 +26,17 @@ export interface SolverContext {
  */
 export async function createSolver(challenge: ChallengeConfig, context: SolverContext): Promise<ChallengeSolver> {
   switch (challenge.mode) {
-    case 'standalone':
+    // Each solver is loaded when first used: an HTTP-01 renewal never loads the DNS stack.
+    case 'standalone': {
+      const { createStandaloneSolver } = await import('./http/standalone.ts');
       return createStandaloneSolver({ address: challenge.address, port: challenge.port, logger: context.logger });
-    case 'webroot':
+    }
+    case 'webroot': {
+      const { createWebrootSolver } = await import('./http/webroot.ts');
       return createWebrootSolver({ root: challenge.root, logger: context.logger });
+    }
     case 'dns': {
+      const { createDns01Solver } = await import('./dns/dns-01.ts');
       const config = context.dnsProvider(challenge.provider);
       const provider = await createDnsProvider(challenge.provider, config, context);
       const { propagation } = config;
@@ -54,8 +56,10 @@ export async function createSolver(challenge: ChallengeConfig, context: SolverCo
 
 async function createDnsProvider(name: string, config: DnsProviderConfig, context: SolverContext): Promise<DnsProvider> {
   switch (config.provider) {
-    case 'exec':
+    case 'exec': {
+      const { createExecProvider } = await import('./dns/exec.ts');
       return createExecProvider({ command: config.command });
+    }
     case 'rfc2136': {
       const secret = await context.secrets.get(dnsSecrets.tsig(name));
       if (secret === undefined) {
@@ -63,14 +67,17 @@ async function createDnsProvider(name: string, config: DnsProviderConfig, contex
           remedy: `Add the provider again: certdesk dns add ${name} --provider rfc2136 …`,
         });
       }
+      const { createRfc2136Provider } = await import('./dns/rfc2136.ts');
       return createRfc2136Provider({ server: config.server, tsig: { name: config.tsigName, algorithm: config.tsigAlgorithm, secret } });
     }
-    case 'manual':
+    case 'manual': {
       if (context.manualPrompt === undefined) {
         throw new CertDeskError('invalid_input', `Unable to use the manual DNS provider ${name} here, nobody can be asked to create the record`, {
           remedy: 'Run the renewal from a terminal (certdesk cert renew …) or use an automatic DNS provider.',
         });
       }
+      const { createManualProvider } = await import('./dns/manual.ts');
       return createManualProvider({ prompt: context.manualPrompt });
+    }
   }
 }

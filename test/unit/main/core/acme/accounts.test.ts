@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountSecrets, caPresets, readCaFile, resolveDirectoryUrl } from '../../../../../main/core/acme/accounts.ts';
+import { accountSecrets, readCaFile } from '../../../../../main/core/acme/accounts.ts';
+import { caPresets, resolveDirectoryUrl } from '../../../../../main/core/acme/presets.ts';
 import { CertDeskError } from '../../../../../main/core/errors.ts';
 import { createTestCa, type TestCa } from '../../../../support/test-ca.ts';
 import { thrown } from '../../support/thrown.ts';
