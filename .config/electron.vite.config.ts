@@ -1,3 +1,4 @@
+import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -13,6 +14,15 @@ const root = resolve(import.meta.dirname, '..');
  */
 export default defineConfig(({ command }) => ({
   main: {
+    plugins: [
+      {
+        // The CLI runs as an executable through its shebang (the package's `bin`).
+        name: 'certdesk-cli-executable',
+        writeBundle: async () => {
+          await chmod(resolve(root, 'out/main/cli.js'), 0o755);
+        },
+      },
+    ],
     build: {
       outDir: resolve(root, 'out/main'),
       rolldownOptions: {

@@ -61,6 +61,13 @@ async function openEngineFor(context: EngineCommandContext, opened: CertificateS
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/**
+ * Certificates renewed at once by `cert renew --all`. Orders spend their time waiting on the CA, so
+ * eight in parallel finish 50 certificates in about half the time of four, and stay far inside
+ * every public CA's limits (Let's Encrypt: 300 new orders per 3 h, requests per second per IP).
+ */
+const defaultConcurrency = 8;
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
@@ -231,7 +238,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .argument('[id]')
     .option('--all', 'every certificate')
     .option('--force', 'renew even when the live certificate is not due yet')
-    .option('--concurrency <n>', 'how many certificates at once with --all (default 4)', (v) => {
+    .option('--concurrency <n>', 'how many certificates at once with --all (default 8)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected 1-32');
       return n;
@@ -242,7 +249,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       }
       const service = (await openEngine(context));
       const ids = id === undefined ? service.certificateIds() : [id];
-      const results = await mapBounded(ids, options.concurrency ?? 4, async (certId) => {
+      const results = await mapBounded(ids, options.concurrency ?? defaultConcurrency, async (certId) => {
         try {
           return { id: certId, ok: true as const, result: await service.renew(certId, { force: options.force === true }) };
         } catch (error) {

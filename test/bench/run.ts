@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures and prints; asserts nothing. Figures: settings read and write through
- * the core on real files, and the CLI's cold start as a fresh process (what cron pays per run).
+ * the core on real files, the CLI's cold start as a fresh process (what cron pays per run), then
+ * the ACME comparison against Pebble (acme.ts). Builds the CLI first if it is missing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { openConfigStore, settingsStoreFromConf } from '../../main/core/config-s
 import { createLineLogger } from '../../main/core/logger.ts';
 import { CertDeskService } from '../../main/core/service.ts';
 import { createAppInfo } from '../../main/core/version.ts';
+import { ensureBuiltCli, runAcmeBenchmark } from './acme.ts';
 
 /** Runs `fn` `iterations` times after a warm-up and reports the median and p95 per call. */
 function measure(name: string, iterations: number, fn: (i: number) => void): void {
@@ -27,6 +29,7 @@ function measure(name: string, iterations: number, fn: (i: number) => void): voi
   console.log(`${name.padEnd(36)} n=${String(iterations).padStart(5)}  median ${at(0.5).toFixed(3)} ms  p95 ${at(0.95).toFixed(3)} ms`);
 }
 
+ensureBuiltCli();
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-bench-'));
 try {
   const service = new CertDeskService({
@@ -51,3 +54,5 @@ try {
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }
+
+await runAcmeBenchmark();

@@ -46,7 +46,7 @@ export interface RunLimits {
 const maxBadNonceRounds = 5;
 
 /** Default {@link RunLimits}. */
-export const defaultRunLimits: RunLimits = { maxInlineWaitMs: 60_000, pollIntervalMs: 1000, firstPollMs: 100, stepTimeoutMs: 600_000, readAttempts: 5 };
+export const defaultRunLimits: RunLimits = { maxInlineWaitMs: 60_000, pollIntervalMs: 1000, firstPollMs: 50, stepTimeoutMs: 600_000, readAttempts: 5 };
 
 /** What a run needs; everything outside the engine is passed in. */
 export interface RunOrderOptions {

@@ -92,6 +92,12 @@ export interface TransportOptions {
  */
 const maxBadNonceRetries = 10;
 
+/**
+ * How long a signed request waits for a nonce from requests in flight before fetching its own:
+ * longer than a loopback or LAN round trip, far shorter than a CA's slow finalize.
+ */
+const nonceWaitMs = 250;
+
 /** The longest Retry-After the transport waits out itself before retrying a GET/HEAD. */
 const maxIdempotentWaitMs = 60_000;
 
@@ -162,14 +168,26 @@ export class AcmeTransport {
    * (RFC 8555 §7.2). `newNonceUrl` is only resolved when the pool is empty.
    */
   async nonce(newNonceUrl: () => Promise<string>): Promise<string> {
+    let waited = false;
     for (;;) {
       const pooled = this.#nonces.pop();
       if (pooled !== undefined) return pooled;
-      // Requests in flight (a nonce fetch among them) each bring a nonce back: wait for one instead
-      // of asking for another, so parallel orders share the pool. Only with nothing in flight is
-      // newNonce fetched, by one caller at a time.
-      if (this.#inFlight > 0 || this.#fetchingNonce) {
-        await new Promise<void>((resolve) => this.#nonceWaiters.push(resolve));
+      // Requests in flight (a nonce fetch among them) each bring a nonce back: wait briefly for one
+      // instead of asking for another, so parallel orders share the pool. Briefly, because a slow
+      // request (a finalize the CA takes seconds over) must not hold up everyone else: after one
+      // bounded wait the caller fetches its own.
+      if (!waited && (this.#inFlight > 0 || this.#fetchingNonce)) {
+        waited = true;
+        await new Promise<void>((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            const index = this.#nonceWaiters.indexOf(wake);
+            if (index !== -1) this.#nonceWaiters.splice(index, 1);
+            resolve();
+          };
+          const timer = setTimeout(wake, nonceWaitMs);
+          this.#nonceWaiters.push(wake);
+        });
         continue;
       }
       this.#fetchingNonce = true;
