@@ -168,16 +168,16 @@ export class AcmeTransport {
    * (RFC 8555 §7.2). `newNonceUrl` is only resolved when the pool is empty.
    */
   async nonce(newNonceUrl: () => Promise<string>): Promise<string> {
-    let waited = false;
+    const deadline = Date.now() + nonceWaitMs;
     for (;;) {
       const pooled = this.#nonces.pop();
       if (pooled !== undefined) return pooled;
       // Requests in flight (a nonce fetch among them) each bring a nonce back: wait briefly for one
       // instead of asking for another, so parallel orders share the pool. Briefly, because a slow
-      // request (a finalize the CA takes seconds over) must not hold up everyone else: after one
-      // bounded wait the caller fetches its own.
-      if (!waited && (this.#inFlight > 0 || this.#fetchingNonce)) {
-        waited = true;
+      // request (a finalize the CA takes seconds over) must not hold up everyone else: after a
+      // total wait of `nonceWaitMs` the caller fetches its own.
+      const remaining = deadline - Date.now();
+      if (remaining > 0 && (this.#inFlight > 0 || this.#fetchingNonce)) {
         await new Promise<void>((resolve) => {
           const wake = (): void => {
             clearTimeout(timer);
@@ -185,7 +185,7 @@ export class AcmeTransport {
             if (index !== -1) this.#nonceWaiters.splice(index, 1);
             resolve();
           };
-          const timer = setTimeout(wake, nonceWaitMs);
+          const timer = setTimeout(wake, remaining);
           this.#nonceWaiters.push(wake);
         });
         continue;
