@@ -3,11 +3,12 @@ import acme from 'acme-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDns01Solver } from '../../main/core/challenges/dns/dns-01.ts';
 import { createRfc2136Provider } from '../../main/core/challenges/dns/rfc2136.ts';
-import type { ChallengeInput, ChallengeSolver } from '../../main/core/challenges/solver.ts';
+import type { ChallengeSolver } from '../../main/core/challenges/solver.ts';
 import type { Logger } from '../../main/core/ports.ts';
 import { trustInAcmeClient } from '../support/acme-trust.ts';
 import { startBind9, type Bind9 } from '../support/bind9.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
+import { challengeInputs } from '../support/acme-challenges.ts';
 
 /**
  * Polling for acme-client's `waitForValidStatus`: its defaults (5 s minimum backoff) would make a
@@ -70,17 +71,7 @@ describe('DNS-01 through RFC 2136 end to end: Pebble validating through BIND9', 
   async function obtain(identifiers: readonly string[]): Promise<{ sans: string[]; live: Map<string, string[]> }> {
     const order = await client.createOrder({ identifiers: identifiers.map((value) => ({ type: 'dns', value })) });
     const authorizations = await client.getAuthorizations(order);
-    const answers = await Promise.all(authorizations.map(async (authz) => {
-      const challenge = authz.challenges.find((candidate) => candidate.type === 'dns-01');
-      if (challenge === undefined) throw new Error(`No dns-01 challenge offered: ${JSON.stringify(authz)}`);
-      const input: ChallengeInput = {
-        domain: authz.identifier.value,
-        wildcard: authz.wildcard === true,
-        token: challenge.token,
-        value: await client.getChallengeKeyAuthorization(challenge),
-      };
-      return { challenge, input };
-    }));
+    const answers = await challengeInputs(client, authorizations, 'dns-01');
     const live = new Map<string, string[]>();
     try {
       await Promise.all(answers.map(({ input }) => solver.present(input)));

@@ -15,6 +15,7 @@ import { startPebble, type Pebble } from '../support/pebble.ts';
 import { LOOPBACK, freePort, isPortFree } from '../support/ports.ts';
 import { makeTempDir, removeTempDir } from '../support/processes.ts';
 import { createTestCa } from '../support/test-ca.ts';
+import { challengeInputs } from '../support/acme-challenges.ts';
 
 /**
  * Polling for acme-client's `waitForValidStatus`: its defaults (5 s minimum backoff) would make a
@@ -72,17 +73,7 @@ async function obtain(
   const order = await client.createOrder({ identifiers: DOMAINS.map((value) => ({ type: 'dns', value })) });
   const authorizations = await client.getAuthorizations(order);
   expect(authorizations).toHaveLength(DOMAINS.length);
-  const pending = await Promise.all(authorizations.map(async (authz) => {
-    const challenge = authz.challenges.find((candidate) => candidate.type === 'http-01');
-    if (challenge === undefined) throw new Error(`No http-01 challenge offered: ${JSON.stringify(authz)}`);
-    const input: ChallengeInput = {
-      domain: authz.identifier.value,
-      wildcard: authz.wildcard === true,
-      token: challenge.token,
-      value: await client.getChallengeKeyAuthorization(challenge),
-    };
-    return { challenge, input };
-  }));
+  const pending = await challengeInputs(client, authorizations, 'http-01');
   const inputs = pending.map(({ input }) => input);
 
   try {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNginx, type Nginx } from '../support/nginx.ts';
 import { LOOPBACK, freePort, isPortFree } from '../support/ports.ts';
-import { makeTempDir, removeTempDir } from '../support/processes.ts';
+import { isProcessAlive, makeTempDir, removeTempDir } from '../support/processes.ts';
 
 /** The uid nginx's worker runs as: `nobody` when the tests run as root, else this user. */
 const NOBODY_UID = 65_534;
@@ -21,16 +21,6 @@ function fetch(url: string): Promise<{ status: number; body: string }> {
       });
     }).on('error', reject);
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
 }
 
 function uidOf(pid: number): number {
@@ -96,8 +86,8 @@ describe('startNginx / stop', () => {
 
       await nginx.stop();
 
-      expect(isAlive(nginx.pid)).toBe(false);
-      for (const pid of workers) expect(isAlive(pid)).toBe(false);
+      expect(isProcessAlive(nginx.pid)).toBe(false);
+      for (const pid of workers) expect(isProcessAlive(pid)).toBe(false);
       expect(await isPortFree(nginx.port)).toBe(true);
       expect(existsSync(nginx.dir)).toBe(false);
       await nginx.stop();

@@ -8,6 +8,7 @@ import { trustInAcmeClient } from '../support/acme-trust.ts';
 import { isPortFree } from '../support/ports.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
 import { createTestCa } from '../support/test-ca.ts';
+import { isProcessAlive } from '../support/processes.ts';
 
 const contact = ['mailto:admin@certdesk.test'];
 
@@ -19,16 +20,6 @@ const fastPolling = { backoffAttempts: 20, backoffMin: 100, backoffMax: 1_000 } 
 
 function portOf(url: string): number {
   return Number(new URL(url).port);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
 }
 
 /** GETs a URL with the agent; resolves the status and JSON body, rejects on connection errors. */
@@ -217,15 +208,15 @@ describe('startPebble / stop', () => {
     const pebble = await startPebble();
     const dnsPort = Number(pebble.challtestsrv.dnsAddress.split(':')[1]);
     const ports = [portOf(pebble.directoryUrl), portOf(pebble.managementUrl), portOf(pebble.challtestsrv.managementUrl)];
-    expect(isAlive(pebble.pids.pebble)).toBe(true);
-    expect(isAlive(pebble.pids.challtestsrv)).toBe(true);
+    expect(isProcessAlive(pebble.pids.pebble)).toBe(true);
+    expect(isProcessAlive(pebble.pids.challtestsrv)).toBe(true);
     expect(await isPortFree(portOf(pebble.directoryUrl))).toBe(false);
     expect(existsSync(pebble.dir)).toBe(true);
 
     await pebble.stop();
 
-    expect(isAlive(pebble.pids.pebble)).toBe(false);
-    expect(isAlive(pebble.pids.challtestsrv)).toBe(false);
+    expect(isProcessAlive(pebble.pids.pebble)).toBe(false);
+    expect(isProcessAlive(pebble.pids.challtestsrv)).toBe(false);
     for (const port of ports) expect(await isPortFree(port)).toBe(true);
     expect(await isPortFree(dnsPort, { udp: true })).toBe(true);
     expect(existsSync(pebble.dir)).toBe(false);

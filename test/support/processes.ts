@@ -97,6 +97,17 @@ function installExitHooks(): void {
   }
 }
 
+/** Whether a process with `pid` exists (signal 0 probes without signalling). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
 /**
  * Finds an executable by absolute path or on `PATH`, returning its path or `undefined` if absent.
  * Only checks that the file exists and is executable by this user.
