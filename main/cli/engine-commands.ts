@@ -27,8 +27,10 @@ export interface EngineCommandContext {
     writeErr(text: string): void;
     /** The manual DNS provider's prompt; absent where nobody can be asked. */
     readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
-    /** Aborted on Ctrl-C, for `log --follow`. */
+    /** Aborted on SIGINT/SIGTERM, for commands that stop gracefully. */
     readonly signal?: AbortSignal | undefined;
+    /** Says this command watches `signal` and stops by itself. */
+    readonly stopsGracefully?: (() => void) | undefined;
   };
   readonly locale: Locale;
   readonly t: (key: keyof typeof messages) => string;
@@ -274,6 +276,60 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       print(result, () => `Exported ${id} to ${result.dir}`);
     });
 
+  program.command('daemon')
+    .description('renew certificates in the background until stopped (SIGTERM/SIGINT finish the current step)')
+    .option('--check-interval <minutes>', 'how often to re-check every certificate (default 60)', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0.01 || n > 1440) throw new InvalidArgumentError('expected minutes, 0.01-1440');
+      return n;
+    })
+    .option('--concurrency <n>', 'how many certificates at once (default 2)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected 1-32');
+      return n;
+    })
+    .action(async (options: { checkInterval?: number; concurrency?: number }) => {
+      const service = await openEngine(context);
+      const { JobQueue } = await import('../core/renewal/job-queue.ts');
+      const { RenewalScheduler } = await import('../core/renewal/scheduler.ts');
+      const say = (text: string): void => {
+        io.writeOut(json() ? `${JSON.stringify({ time: new Date().toISOString(), message: text })}\n` : `${new Date().toISOString()}  ${text}\n`);
+      };
+      const queue = new JobQueue({
+        concurrency: options.concurrency ?? 2,
+        onError: (error, id) => {
+          say(`${id}: ${toApiError(error).message}`);
+        },
+      });
+      const scheduler = new RenewalScheduler({
+        ...(options.checkInterval === undefined ? {} : { checkIntervalMs: options.checkInterval * 60_000 }),
+        nextDue: () => service.dueTimes(),
+        run: async (id) => {
+          const result = await service.renew(id);
+          say(result.renewed ? `${id}: obtained version ${String(result.version)}, valid until ${result.meta.notAfter}` : `${id}: not due`);
+        },
+        queue,
+        onError: (error) => {
+          say(`check failed: ${toApiError(error).message}`);
+        },
+      });
+      io.stopsGracefully?.();
+      const stopped = new Promise<void>((resolve) => {
+        const signal = io.signal;
+        if (signal === undefined) return;
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => {
+          resolve();
+        }, { once: true });
+      });
+      say('daemon started');
+      await scheduler.start();
+      await stopped;
+      say('stopping: finishing the current step');
+      await scheduler.stop();
+      say('daemon stopped');
+    });
+
   program.command('log')
     .description("show a certificate's order log")
     .argument('<id>')
@@ -282,6 +338,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       const service = (await openEngine(context));
       const line = (entry: OrderLogEntry): string => (json() ? JSON.stringify(entry) : `${entry.time}  ${entry.event.padEnd(20)} ${entry.message}`);
       if (options.follow === true) {
+        io.stopsGracefully?.();
         const signal = io.signal ?? new AbortController().signal;
         for await (const entry of service.followLog(id, signal)) io.writeOut(`${line(entry)}\n`);
         return;

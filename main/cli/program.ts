@@ -20,8 +20,10 @@ export interface CliIo extends Host {
   writeErr(text: string): void;
   /** The manual DNS provider's prompt (the entry point passes a terminal prompt). */
   readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
-  /** Aborted on Ctrl-C, for `log --follow`. */
+  /** Aborted on SIGINT/SIGTERM, for commands that stop gracefully. */
   readonly signal?: AbortSignal | undefined;
+  /** Called by a command that watches `signal` and stops by itself; others are exited at once. */
+  readonly stopsGracefully?: (() => void) | undefined;
 }
 
 interface GlobalOptions {

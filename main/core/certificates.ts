@@ -335,6 +335,26 @@ export class CertificateService {
     }
   }
 
+  /**
+   * When each certificate should next be renewed, for the scheduler: now when it has no live
+   * version yet, else the time `renewalDecision` gives; never before the CA's `Retry-After` recorded
+   * in its journal.
+   */
+  async dueTimes(): Promise<ReadonlyArray<{ id: string; dueAt: Date }>> {
+    const now = this.#now();
+    return Promise.all(
+      this.#config.list('certificates').map(async ([id]) => {
+        const live = await this.#vault.current(id);
+        const journal = await readJournal(this.#o.paths.journal(id));
+        const renewAt = live === undefined
+          ? now
+          : renewalDecision({ notBefore: new Date(live.meta.notBefore), notAfter: new Date(live.meta.notAfter), now, seed: live.meta.serial }).renewAt;
+        const notBefore = journal?.notBefore === undefined ? undefined : new Date(journal.notBefore);
+        return { id, dueAt: notBefore !== undefined && notBefore > renewAt ? notBefore : renewAt };
+      }),
+    );
+  }
+
   /** The ids of every certificate, for `cert renew --all`. */
   certificateIds(): ReadonlyArray<string> {
     return this.#config.list('certificates').map(([id]) => id);
