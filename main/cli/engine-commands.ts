@@ -383,7 +383,7 @@ function formatSummary(s: CertificateSummary): string {
     lines.push(`  valid:     ${s.notBefore ?? ''} → ${s.notAfter}`, `  issuer:    ${s.issuer ?? ''}`, `  serial:    ${s.serial ?? ''}`, `  version:   ${s.version ?? ''}`);
   }
   if (s.lastProblem !== undefined) lines.push(`  last problem (${s.lastProblem.at}): ${s.lastProblem.detail ?? s.lastProblem.type}`);
-  if (s.notBefore_retry !== undefined) lines.push(`  next attempt not before: ${s.notBefore_retry}`);
+  if (s.nextAttemptAt !== undefined) lines.push(`  next attempt not before: ${s.nextAttemptAt}`);
   return lines.join('\n');
 }
 

@@ -87,7 +87,7 @@ export interface CertificateSummary {
   /** The CA's last word, when the last attempt failed. */
   readonly lastProblem?: Journal['lastProblem'];
   /** The CA asked not to try before this time. */
-  readonly notBefore_retry?: string;
+  readonly nextAttemptAt?: string;
 }
 
 /** Outcome of a renewal. */
@@ -400,7 +400,7 @@ export class CertificateService {
     const base = { id, domains: config.domains, ca: config.ca, challenge: config.challenge.type };
     const attempt = {
       ...(journal?.lastProblem === undefined ? {} : { lastProblem: journal.lastProblem }),
-      ...(journal?.notBefore === undefined ? {} : { notBefore_retry: journal.notBefore }),
+      ...(journal?.notBefore === undefined ? {} : { nextAttemptAt: journal.notBefore }),
     };
     if (live === undefined) return { ...base, status: journal === undefined ? 'none' : 'renewing', ...attempt };
     const expired = new Date(live.meta.notAfter).getTime() <= this.#now().getTime();

@@ -50,7 +50,7 @@ interface Summary {
   readonly domains: ReadonlyArray<string>;
   readonly serial?: string;
   readonly version?: number;
-  readonly notBefore_retry?: string;
+  readonly nextAttemptAt?: string;
   readonly lastProblem?: { readonly type: string };
 }
 
@@ -221,8 +221,8 @@ describe('cert renew through the CLI survives', () => {
     expect(first.code, why).toBe(1);
     expect(`${first.stdout}${first.stderr}`, why).toMatch(/rate limit|try again/i);
     const summary = await show('long429');
-    expect(summary.notBefore_retry, why).toBeDefined();
-    const retryAt = new Date(summary.notBefore_retry ?? '').getTime();
+    expect(summary.nextAttemptAt, why).toBeDefined();
+    const retryAt = new Date(summary.nextAttemptAt ?? '').getTime();
     expect(retryAt).toBeGreaterThanOrEqual(before + 3_600_000 - 2_000);
     expect(retryAt).toBeLessThanOrEqual(after + 3_600_000 + 2_000);
     expect(counts().ordersAtCa).toBe(0);
