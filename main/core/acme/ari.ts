@@ -9,7 +9,7 @@
 
 import { CertDeskError } from '../errors.ts';
 import { splitPemChain } from '../vault/x509.ts';
-import { parseRetryAfter, type ResponseHeaders } from './problems.ts';
+import { headerValue, parseRetryAfter, type ResponseHeaders } from './problems.ts';
 import type { AriWindow } from '../renewal/renewal-window.ts';
 
 const minuteMs = 60_000;
@@ -302,20 +302,6 @@ function httpUrl(value: string): string | undefined {
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') return undefined;
   return url.href;
-}
-
-function headerValue(headers: ResponseHeaders, name: string): string | undefined {
-  const get = (headers as { get?: unknown }).get;
-  let value: unknown;
-  if (typeof get === 'function') {
-    value = Reflect.apply(get, headers, [name]);
-  } else {
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-    value = key === undefined ? undefined : (headers as Readonly<Record<string, unknown>>)[key];
-  }
-  if (Array.isArray(value)) value = (value as unknown[])[0];
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** What went wrong, from an `AcmeHttpError` (`status`), an `AcmeTransportError` (`code`) or anything else. */

@@ -955,7 +955,12 @@ function readText(value: unknown, max: number): string | undefined {
   return `${cut.trimEnd()}…`;
 }
 
-function headerValue(headers: ResponseHeaders | undefined, name: string): string | undefined {
+/**
+ * One header's value from any header shape the engine meets (fetch `Headers`, Node's lower-cased
+ * object, axios headers); the first of a repeated header; `undefined` when absent or not text.
+ * `name` is lower-case.
+ */
+export function headerValue(headers: ResponseHeaders | undefined, name: string): string | undefined {
   if (typeof headers !== 'object') return undefined;
   const get = (headers as { get?: unknown }).get;
   let value: unknown;
