@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDns01Solver } from '../../main/core/challenges/dns/dns-01.ts';
 import { createRfc2136Provider } from '../../main/core/challenges/dns/rfc2136.ts';
 import type { ChallengeSolver } from '../../main/core/challenges/solver.ts';
-import type { Logger } from '../../main/core/ports.ts';
 import { trustInAcmeClient } from '../support/acme-trust.ts';
 import { startBind9, type Bind9 } from '../support/bind9.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
 import { challengeInputs } from '../support/acme-challenges.ts';
+import { createRecordingLogger } from '../support/recording-logger.ts';
 
 /**
  * Polling for acme-client's `waitForValidStatus`: its defaults (5 s minimum backoff) would make a
@@ -16,23 +16,13 @@ import { challengeInputs } from '../support/acme-challenges.ts';
  */
 const fastPolling = { backoffAttempts: 20, backoffMin: 100, backoffMax: 1_000 } as const;
 
-interface LogEntry {
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>> | undefined;
-}
-
-function memoryLogger(entries: LogEntry[]): Logger {
-  const push = (message: string, fields?: Readonly<Record<string, unknown>>): void => { entries.push({ message, fields }); };
-  return { info: push, warn: push, error: push };
-}
-
 describe('DNS-01 through RFC 2136 end to end: Pebble validating through BIND9', () => {
   let bind: Bind9;
   let pebble: Pebble;
   let client: acme.Client;
   let restoreAgent: () => void;
   let solver: ChallengeSolver;
-  const log: LogEntry[] = [];
+  const log = createRecordingLogger();
 
   beforeAll(async () => {
     bind = await startBind9();
@@ -43,7 +33,7 @@ describe('DNS-01 through RFC 2136 end to end: Pebble validating through BIND9', 
     solver = createDns01Solver({
       provider: createRfc2136Provider({ server: bind.address, tsig: bind.tsig }),
       propagation: { resolver: bind.address },
-      logger: memoryLogger(log),
+      logger: log,
     });
   });
 
@@ -106,12 +96,12 @@ describe('DNS-01 through RFC 2136 end to end: Pebble validating through BIND9', 
     expect(await txtAt('_acme-challenge.www.certdesk.test')).toEqual([]);
     expect(await txtAt('_acme-challenge.certdesk.test')).toEqual([]);
 
-    const visible = log.filter((entry) => entry.message === 'DNS-01 record visible');
+    const visible = log.entries.filter((entry) => entry.message === 'DNS-01 record visible');
     expect(visible.map((entry) => entry.fields?.fqdn).sort()).toEqual(['_acme-challenge.certdesk.test.', '_acme-challenge.www.certdesk.test.']);
     for (const entry of visible) {
       expect(entry.fields).toMatchObject({ provider: 'rfc2136', servers: [bind.address], elapsedMs: expect.any(Number) as unknown });
     }
-    expect(log.filter((entry) => entry.message === 'DNS-01 record removed')).toHaveLength(2);
+    expect(log.entries.filter((entry) => entry.message === 'DNS-01 record removed')).toHaveLength(2);
   });
 
   it('issues certdesk.test + *.certdesk.test: two values on one name, both validated, both removed', async () => {

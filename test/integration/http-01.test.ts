@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandaloneSolver } from '../../main/core/challenges/http/standalone.ts';
 import { createWebrootSolver } from '../../main/core/challenges/http/webroot.ts';
 import type { ChallengeInput, ChallengeSolver } from '../../main/core/challenges/solver.ts';
-import type { Logger } from '../../main/core/ports.ts';
 import { trustInAcmeClient } from '../support/acme-trust.ts';
 import { startNginx, type Nginx } from '../support/nginx.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
@@ -16,6 +15,7 @@ import { LOOPBACK, freePort, isPortFree } from '../support/ports.ts';
 import { makeTempDir, removeTempDir } from '../support/processes.ts';
 import { createTestCa } from '../support/test-ca.ts';
 import { challengeInputs } from '../support/acme-challenges.ts';
+import { createRecordingLogger } from '../support/recording-logger.ts';
 
 /**
  * Polling for acme-client's `waitForValidStatus`: its defaults (5 s minimum backoff) would make a
@@ -26,14 +26,6 @@ const fastPolling = { backoffAttempts: 20, backoffMin: 100, backoffMax: 1_000 } 
 
 /** Several names per order, so one solver answers several challenges at once. */
 const DOMAINS = ['www.certdesk.test', 'api.certdesk.test', 'certdesk.test'] as const;
-
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const entry = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    lines.push(`${level}: ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { logger: { info: entry('info'), warn: entry('warn'), error: entry('error') }, lines };
-}
 
 /** GETs `path` from 127.0.0.1:`port` with the Host the CA would send. */
 function fetchAnswer(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
@@ -135,7 +127,8 @@ describe('HTTP-01 validated by Pebble', () => {
   });
 
   it('issues a certificate through the built-in standalone server, which is gone afterwards', async () => {
-    const { logger, lines } = recordingLogger();
+    const logger = createRecordingLogger();
+    const { lines } = logger;
     const solver = createStandaloneSolver({ address: LOOPBACK, port: standalonePort, logger });
     try {
       const { leafPem, inputs } = await obtain(await newClient(standalonePebble), solver, { port: standalonePort });
@@ -155,7 +148,7 @@ describe('HTTP-01 validated by Pebble', () => {
   });
 
   it('issues a certificate through a webroot served by nginx, leaving the webroot as it was', async () => {
-    const solver = createWebrootSolver({ root: webroot, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root: webroot, logger: createRecordingLogger() });
     const { leafPem, inputs } = await obtain(await newClient(webrootPebble), solver, { port: nginx.port });
     expectSans(leafPem);
 

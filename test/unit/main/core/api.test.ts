@@ -6,7 +6,7 @@ import { createApiHandlers, dispatch, isInvokeChannel, type ApiHandlers } from '
 import { openConfigStore, settingsStoreFromConf } from '../../../../main/core/config-store.ts';
 import type { SettingsStore } from '../../../../main/core/ports.ts';
 import { CertDeskService } from '../../../../main/core/service.ts';
-import { createRecordingLogger } from '../support/recording-logger.ts';
+import { createRecordingLogger } from '../../../support/recording-logger.ts';
 import { useClosers, useTempDir } from '../support/temp-dir.ts';
 
 const bugRemedy = 'This is a bug in CertDesk. Please report it with the log.';

@@ -7,7 +7,7 @@ import { CertDeskError } from '../../../../main/core/errors.ts';
 import type { SettingsStore } from '../../../../main/core/ports.ts';
 import { CertDeskService } from '../../../../main/core/service.ts';
 import { defaultSettings } from '../../../../main/core/settings.ts';
-import { createRecordingLogger, type RecordingLogger } from '../support/recording-logger.ts';
+import { createRecordingLogger, type RecordingLogger } from '../../../support/recording-logger.ts';
 import { useClosers, useTempDir } from '../support/temp-dir.ts';
 import { thrown } from '../support/thrown.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../../../../main/core/ports.ts';
 import { challengeRecordName, createDns01Solver } from '../../../../../../main/core/challenges/dns/dns-01.ts';
 import type { DnsProvider } from '../../../../../../main/core/challenges/dns/provider.ts';
+import { createRecordingLogger } from '../../../../../support/recording-logger.ts';
 
 /** An in-memory zone behind the provider port: records values per name and the order of calls. */
 function memoryProvider(): DnsProvider & { records: Map<string, Set<string>>; calls: string[]; active: () => number; maxActive: () => number } {
@@ -35,12 +35,6 @@ function memoryProvider(): DnsProvider & { records: Map<string, Set<string>>; ca
   };
 }
 
-function memoryLogger(): Logger & { entries: Array<{ message: string; fields: Readonly<Record<string, unknown>> | undefined }> } {
-  const entries: Array<{ message: string; fields: Readonly<Record<string, unknown>> | undefined }> = [];
-  const push = (message: string, fields?: Readonly<Record<string, unknown>>): void => { entries.push({ message, fields }); };
-  return { entries, info: push, warn: push, error: push };
-}
-
 describe('challengeRecordName', () => {
   it.each([
     ['example.com', '_acme-challenge.example.com.'],
@@ -54,19 +48,19 @@ describe('challengeRecordName', () => {
 describe('createDns01Solver', () => {
   it('presents `_acme-challenge.<domain>.` through the provider and logs it', async () => {
     const provider = memoryProvider();
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const solver = createDns01Solver({ provider, propagation: false, logger });
     expect(solver.type).toBe('dns-01');
     await solver.present({ domain: 'www.example.com', wildcard: false, token: 't', value: 'digest-1' });
     expect([...(provider.records.get('_acme-challenge.www.example.com.') ?? [])]).toEqual(['digest-1']);
     expect(logger.entries).toEqual([
-      { message: 'DNS-01 record presented', fields: { provider: 'memory', fqdn: '_acme-challenge.www.example.com.', wildcard: false } },
+      { level: 'info', message: 'DNS-01 record presented', fields: { provider: 'memory', fqdn: '_acme-challenge.www.example.com.', wildcard: false } },
     ]);
   });
 
   it('keeps a wildcard’s and its apex’s values apart on the one name, and removes only its own', async () => {
     const provider = memoryProvider();
-    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    const solver = createDns01Solver({ provider, propagation: false, logger: createRecordingLogger() });
     const apex = { domain: 'example.com', wildcard: false, token: 'a', value: 'apex-value' };
     const wildcard = { domain: 'example.com', wildcard: true, token: 'w', value: 'wildcard-value' };
     await Promise.all([solver.present(apex), solver.present(wildcard)]);
@@ -82,7 +76,7 @@ describe('createDns01Solver', () => {
 
   it('runs provider calls for one name one after another, and for different names in parallel', async () => {
     const provider = memoryProvider();
-    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    const solver = createDns01Solver({ provider, propagation: false, logger: createRecordingLogger() });
     await Promise.all([
       solver.present({ domain: 'example.com', wildcard: false, token: 'a', value: 'one' }),
       solver.present({ domain: 'example.com', wildcard: true, token: 'b', value: 'two' }),
@@ -108,7 +102,7 @@ describe('createDns01Solver', () => {
       present: (fqdn, value) => (failures-- > 0 ? Promise.reject(new Error('API down')) : provider.present(fqdn, value)),
       cleanup: (fqdn, value) => provider.cleanup(fqdn, value),
     };
-    const solver = createDns01Solver({ provider: flaky, propagation: false, logger: memoryLogger() });
+    const solver = createDns01Solver({ provider: flaky, propagation: false, logger: createRecordingLogger() });
     const challenge = { domain: 'example.com', wildcard: false, token: 'a', value: 'v' };
     const results = await Promise.allSettled([solver.present(challenge), solver.present(challenge)]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
@@ -116,7 +110,7 @@ describe('createDns01Solver', () => {
 
   it('does not call the provider when the signal is already aborted', async () => {
     const provider = memoryProvider();
-    const solver = createDns01Solver({ provider, propagation: false, logger: memoryLogger() });
+    const solver = createDns01Solver({ provider, propagation: false, logger: createRecordingLogger() });
     const controller = new AbortController();
     controller.abort(new Error('order cancelled'));
     await expect(solver.present({ domain: 'example.com', wildcard: false, token: 'a', value: 'v' }, controller.signal)).rejects.toThrow('order cancelled');

@@ -11,18 +11,9 @@ import {
   type StandaloneSolverOptions,
 } from '../../../../../../main/core/challenges/http/standalone.ts';
 import { CertDeskError } from '../../../../../../main/core/errors.ts';
-import type { Logger } from '../../../../../../main/core/ports.ts';
 import { LOOPBACK, freePort, isPortFree } from '../../../../../support/ports.ts';
 import { thrown } from '../../../support/thrown.ts';
-
-/** A logger that keeps every line, to check what was logged and that no secret was. */
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const entry = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    lines.push(`${level}: ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { logger: { info: entry('info'), warn: entry('warn'), error: entry('error') }, lines };
-}
+import { createRecordingLogger } from '../../../../../support/recording-logger.ts';
 
 /** A challenge as a CA would send it: a 43-character token and `<token>.<thumbprint>`. */
 function challenge(domain = 'www.certdesk.test'): ChallengeInput {
@@ -78,8 +69,9 @@ function closeServer(server: Server): Promise<void> {
 
 const solvers: StandaloneSolver[] = [];
 
-function makeSolver(options: Partial<StandaloneSolverOptions> = {}): { solver: StandaloneSolver; lines: string[] } {
-  const { logger, lines } = recordingLogger();
+function makeSolver(options: Partial<StandaloneSolverOptions> = {}): { solver: StandaloneSolver; lines: ReadonlyArray<string> } {
+  const logger = createRecordingLogger();
+  const { lines } = logger;
   const solver = createStandaloneSolver({ address: LOOPBACK, port: 0, logger, ...options });
   solvers.push(solver);
   return { solver, lines };
@@ -114,7 +106,7 @@ describe('createStandaloneSolver', () => {
     { options: { port: 80.5 }, message: /not a port number/ },
   ];
   it.each(badOptions)('refuses $options at once', ({ options, message }) => {
-    const error = thrown(() => createStandaloneSolver({ logger: recordingLogger().logger, ...options }));
+    const error = thrown(() => createStandaloneSolver({ logger: createRecordingLogger(), ...options }));
     expect(error).toBeInstanceOf(CertDeskError);
     expect(error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(message) as unknown });
     expect((error as CertDeskError).remedy).toMatch(/--http-(address|port)/);

@@ -7,16 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChallengeInput } from '../../../../../../main/core/challenges/solver.ts';
 import { checkWebroot, createWebrootSolver } from '../../../../../../main/core/challenges/http/webroot.ts';
 import { CertDeskError } from '../../../../../../main/core/errors.ts';
-import type { Logger } from '../../../../../../main/core/ports.ts';
 import { makeTempDir, removeTempDir } from '../../../../../support/processes.ts';
-
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const entry = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    lines.push(`${level}: ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { logger: { info: entry('info'), warn: entry('warn'), error: entry('error') }, lines };
-}
+import { createRecordingLogger } from '../../../../../support/recording-logger.ts';
 
 function challenge(domain = 'www.certdesk.test'): ChallengeInput {
   const token = randomBytes(32).toString('base64url');
@@ -43,7 +35,7 @@ afterEach(async () => {
 
 describe('createWebrootSolver', () => {
   it('writes exactly the key authorization with mode 0644 in folders made 0755, whatever the umask', async () => {
-    const { logger } = recordingLogger();
+    const logger = createRecordingLogger();
     const solver = createWebrootSolver({ root, logger });
     const input = challenge();
     // A strict umask would give 0700/0600 and hide the answer from the web server's user.
@@ -65,7 +57,7 @@ describe('createWebrootSolver', () => {
 
   it('removes the file and the folders it created on cleanup, and nothing else', async () => {
     await writeFile(join(root, 'index.html'), '<h1>site</h1>');
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const input = challenge();
     await solver.present(input);
     await solver.cleanup(input);
@@ -78,7 +70,7 @@ describe('createWebrootSolver', () => {
     await mkdir(challengeDir, { recursive: true });
     await writeFile(join(wellKnown, 'security.txt'), 'Contact: mailto:security@certdesk.test\n');
     await chmod(challengeDir, 0o750);
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const input = challenge();
     await solver.present(input);
     await solver.cleanup(input);
@@ -90,7 +82,7 @@ describe('createWebrootSolver', () => {
 
   it('keeps an existing .well-known but removes the acme-challenge it created', async () => {
     await mkdir(wellKnown);
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const input = challenge();
     await solver.present(input);
     await solver.cleanup(input);
@@ -99,7 +91,7 @@ describe('createWebrootSolver', () => {
   });
 
   it('presents many tokens concurrently and removes the folders only after the last cleanup', async () => {
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const inputs = Array.from({ length: 20 }, (_, index) => challenge(`n${index}.certdesk.test`));
     await Promise.all(inputs.map((input) => solver.present(input)));
     expect((await readdir(challengeDir)).sort()).toEqual(inputs.map((input) => input.token).sort());
@@ -113,7 +105,7 @@ describe('createWebrootSolver', () => {
   });
 
   it('interleaves presents and cleanups without losing a file', async () => {
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const [a, b] = [challenge('a.certdesk.test'), challenge('b.certdesk.test')];
     await solver.present(a);
     // The cleanup of the only answer (which would remove the folders) races the next present.
@@ -124,7 +116,7 @@ describe('createWebrootSolver', () => {
   });
 
   it('has an idempotent cleanup that also removes a temp file left by a crashed write', async () => {
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     const input = challenge();
     await solver.cleanup(input);
     await solver.present(input);
@@ -138,14 +130,14 @@ describe('createWebrootSolver', () => {
 
   it('cleans up an answer written by an earlier process (crash, then resume)', async () => {
     const input = challenge();
-    await createWebrootSolver({ root, logger: recordingLogger().logger }).present(input);
-    const resumed = createWebrootSolver({ root, logger: recordingLogger().logger });
+    await createWebrootSolver({ root, logger: createRecordingLogger() }).present(input);
+    const resumed = createWebrootSolver({ root, logger: createRecordingLogger() });
     await resumed.cleanup(input);
     expect(existsSync(join(challengeDir, input.token))).toBe(false);
   });
 
   it('lets solvers sharing a root run concurrently, removing the folders after the last answer', async () => {
-    const [first, second] = [createWebrootSolver({ root, logger: recordingLogger().logger }), createWebrootSolver({ root, logger: recordingLogger().logger })];
+    const [first, second] = [createWebrootSolver({ root, logger: createRecordingLogger() }), createWebrootSolver({ root, logger: createRecordingLogger() })];
     const [a, b] = [challenge('a.certdesk.test'), challenge('b.certdesk.test')];
     await Promise.all([first.present(a), second.present(b)]);
     await first.cleanup(a);
@@ -158,7 +150,7 @@ describe('createWebrootSolver', () => {
     const input = challenge();
     await mkdir(challengeDir, { recursive: true });
     await writeFile(join(challengeDir, input.token), 'stale');
-    await createWebrootSolver({ root, logger: recordingLogger().logger }).present(input);
+    await createWebrootSolver({ root, logger: createRecordingLogger() }).present(input);
     expect(await readFile(join(challengeDir, input.token), 'utf8')).toBe(input.value);
   });
 
@@ -167,7 +159,7 @@ describe('createWebrootSolver', () => {
     it.each(tokens)('%j', async (token) => {
       const outside = join(root, 'outside');
       await writeFile(outside, 'keep me');
-      const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+      const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
       const thumbprint = randomBytes(32).toString('base64url');
       const input = { domain: 'www.certdesk.test', wildcard: false, token, value: `${token}.${thumbprint}` };
       const error: unknown = await solver.present(input).catch((caught: unknown) => caught);
@@ -182,14 +174,14 @@ describe('createWebrootSolver', () => {
   });
 
   it('refuses a wildcard', async () => {
-    const solver = createWebrootSolver({ root, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root, logger: createRecordingLogger() });
     await expect(solver.present({ ...challenge('certdesk.test'), wildcard: true })).rejects.toThrow(/wildcard name can only be validated with DNS-01/);
     expect(await readdir(root)).toEqual([]);
   });
 
   it('rejects a missing root with a clear error and creates nothing', async () => {
     const missing = join(root, 'no-such-site');
-    const solver = createWebrootSolver({ root: missing, logger: recordingLogger().logger });
+    const solver = createWebrootSolver({ root: missing, logger: createRecordingLogger() });
     await expect(solver.present(challenge())).rejects.toMatchObject({
       code: 'needs_admin',
       message: `Unable to use the webroot, ${missing} does not exist`,
@@ -202,14 +194,14 @@ describe('createWebrootSolver', () => {
   it('rejects a root that is a file', async () => {
     const file = join(root, 'index.html');
     await writeFile(file, '');
-    await expect(createWebrootSolver({ root: file, logger: recordingLogger().logger }).present(challenge()))
+    await expect(createWebrootSolver({ root: file, logger: createRecordingLogger() }).present(challenge()))
       .rejects.toMatchObject({ code: 'needs_admin', message: `Unable to use the webroot, ${file} is not a folder` });
   });
 
   it('rejects a .well-known/acme-challenge that is a file', async () => {
     await mkdir(wellKnown);
     await writeFile(challengeDir, '');
-    await expect(createWebrootSolver({ root, logger: recordingLogger().logger }).present(challenge()))
+    await expect(createWebrootSolver({ root, logger: createRecordingLogger() }).present(challenge()))
       .rejects.toMatchObject({ code: 'needs_admin', message: `Unable to use the challenge folder, ${challengeDir} exists but is not a folder` });
   });
 
@@ -219,7 +211,7 @@ describe('createWebrootSolver', () => {
     if (asRoot) execFileSync('chattr', ['+i', root]);
     else await chmod(root, 0o555);
     try {
-      const error: unknown = await createWebrootSolver({ root, logger: recordingLogger().logger }).present(challenge()).catch((caught: unknown) => caught);
+      const error: unknown = await createWebrootSolver({ root, logger: createRecordingLogger() }).present(challenge()).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CertDeskError);
       expect(error).toMatchObject({
         code: 'needs_admin',
@@ -233,7 +225,8 @@ describe('createWebrootSolver', () => {
   });
 
   it('logs what it did without the token or key authorization', async () => {
-    const { logger, lines } = recordingLogger();
+    const logger = createRecordingLogger();
+    const { lines } = logger;
     const solver = createWebrootSolver({ root, logger });
     const input = challenge();
     await solver.present(input);
