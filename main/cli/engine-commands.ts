@@ -3,7 +3,6 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Locale } from '../../preload/contract.ts';
 import { caPresets } from '../core/acme/presets.ts';
 import type { AddDnsProviderInput, CertificateService, CertificateSummary, RenewResult } from '../core/certificates.ts';
-import type { ManualPrompt } from '../core/challenges/factory.ts';
 import { openConfigStore } from '../core/config-store.ts';
 import { hostPort, keyTypes, type ChallengeConfig, type KeyType } from '../core/config/schema.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
@@ -13,25 +12,13 @@ import type { OrderLogEntry } from '../core/log/order-log.ts';
 import { dataPaths } from '../core/paths.ts';
 import { FileSecretBox } from '../core/secrets/file-secret-box.ts';
 import type { ExitCode } from './exit-codes.ts';
+import type { CliIo } from './io.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
 import type { messages } from './messages.ts';
 
 /** What the engine commands need from the CLI around them. */
 export interface EngineCommandContext {
-  readonly io: {
-    readonly platform: NodeJS.Platform;
-    readonly env: Readonly<Record<string, string | undefined>>;
-    readonly homedir: string;
-    readonly cwd: string;
-    writeOut(text: string): void;
-    writeErr(text: string): void;
-    /** The manual DNS provider's prompt; absent where nobody can be asked. */
-    readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
-    /** Aborted on SIGINT/SIGTERM, for commands that stop gracefully. */
-    readonly signal?: AbortSignal | undefined;
-    /** Says this command watches `signal` and stops by itself. */
-    readonly stopsGracefully?: (() => void) | undefined;
-  };
+  readonly io: CliIo;
   readonly locale: Locale;
   readonly t: (key: keyof typeof messages) => string;
   readonly globals: () => { readonly dataDir?: string; readonly json?: boolean; readonly verbose?: boolean };

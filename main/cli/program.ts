@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { AppInfo, Locale, Settings } from '../../preload/contract.ts';
-import type { ManualPrompt } from '../core/challenges/factory.ts';
 import { openConfigStore, settingsStoreFromConf } from '../core/config-store.ts';
-import { resolveDataDir, type Host } from '../core/data-dir.ts';
+import { resolveDataDir } from '../core/data-dir.ts';
 import { toApiError } from '../core/errors.ts';
 import { localeFromEnv } from '../core/i18n.ts';
 import { createLineLogger } from '../core/logger.ts';
@@ -11,20 +10,10 @@ import { settingKeys } from '../core/settings.ts';
 import { createAppInfo, version } from '../core/version.ts';
 import { exitCodeFor, exitCodes, type ExitCode } from './exit-codes.ts';
 import { addEngineCommands } from './engine-commands.ts';
-import { messages } from './messages.ts';
+import type { CliIo } from './io.ts';
 
-/** Everything the CLI touches outside itself, so tests run it in-process. */
-export interface CliIo extends Host {
-  readonly cwd: string;
-  writeOut(text: string): void;
-  writeErr(text: string): void;
-  /** The manual DNS provider's prompt (the entry point passes a terminal prompt). */
-  readonly manualPrompt?: ((locale: Locale) => ManualPrompt) | undefined;
-  /** Aborted on SIGINT/SIGTERM, for commands that stop gracefully. */
-  readonly signal?: AbortSignal | undefined;
-  /** Called by a command that watches `signal` and stops by itself; others are exited at once. */
-  readonly stopsGracefully?: (() => void) | undefined;
-}
+export type { CliIo } from './io.ts';
+import { messages } from './messages.ts';
 
 interface GlobalOptions {
   readonly dataDir?: string;
