@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'needs_admin' // an ACME order failed for a reason only the admin can fix; no automatic retry
   | 'export_failed' // a certificate could not be written to a folder
   | 'dns_failed' // a DNS provider or the propagation check failed for a reason that may pass
+  | 'alert_failed' // an alert could not be delivered (webhook unreachable, refused, timed out)
+  | 'probe_failed' // a TLS endpoint's certificate could not be read (name, connection, handshake)
+  | 'rate_budget' // the client-side rate-limit budget refused an attempt; it says when to try again
   | 'internal'; // a bug: anything not raised as a CertDeskError
 
 /**
