@@ -21,6 +21,12 @@ export function dataPaths(dataDir: string) {
     /** Names the live version (its number and a newline); switched atomically. */
     current: (id: string) => path.join(cert(id), 'current'),
     lock: (id: string) => path.join(dataDir, 'locks', `${id}.lock`),
+    /** Failed attempts, the ARI window and raised alerts (renewal/state.ts). */
+    renewalState: (id: string) => path.join(cert(id), 'renewal.json'),
+    /** A monitor-only certificate's chain as last imported or read from its TLS endpoint. */
+    observed: (id: string) => path.join(cert(id), 'observed.pem'),
+    /** A staging rehearsal's own journal and pending key, apart from the real order's. */
+    rehearsalDir: (id: string) => path.join(cert(id), 'rehearsal'),
   };
 }
 

@@ -13,6 +13,7 @@
 
 import { z } from 'zod';
 import type { Translations } from '../i18n.ts';
+import { CertDeskError } from '../errors.ts';
 import { invalidPolicy } from './renewal-window.ts';
 
 const minuteMs = 60_000;
@@ -318,4 +319,21 @@ function ipv6Prefix64(address: string): string {
   const right = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * The budget refused an order (`rate_budget`): nothing was sent to the CA. `retryAt` is when the
+ * attempt fits again; the retry policy waits at least until then, without counting it as a failure.
+ */
+export class BudgetRefusedError extends CertDeskError {
+  readonly retryAt: Date;
+  readonly text: Translations;
+
+  constructor(refused: Extract<BudgetCheck, { allowed: false }>) {
+    super('rate_budget', `Unable to create a new order, ${refused.message.en.charAt(0).toLowerCase()}${refused.message.en.slice(1)}`, {
+      remedy: `Wait until ${refused.retryAt.toISOString()} (CertDesk retries then by itself), or raise the limit if your CA allows more: certdesk settings set rateLimits.${refused.limit} MAX/WINDOW --ca <account>.`,
+    });
+    this.retryAt = refused.retryAt;
+    this.text = refused.message;
+  }
 }
