@@ -2,7 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Locale } from '../../preload/contract.ts';
 import { caPresets } from '../core/acme/presets.ts';
-import type { AddDnsProviderInput, CertificateService, CertificateSummary, RenewResult } from '../core/certificates.ts';
+import type { AddDnsProviderInput, CertificateService, CertificateSummary, RehearsalResult, RenewResult } from '../core/certificates.ts';
 import { openConfigStore } from '../core/config-store.ts';
 import { hostPort, keyTypes, type ChallengeConfig, type KeyType } from '../core/config/schema.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
@@ -35,13 +35,24 @@ async function openEngineFor(context: EngineCommandContext, opened: CertificateS
   const paths = dataPaths(dataDir);
   const json = options.json === true;
   const prompt = io.manualPrompt?.(context.locale);
+  const conf = openConfigStore(dataDir);
+  const { printNotifier } = await import('../core/alerts/notifier.ts');
+  const { webhookNotifier } = await import('../core/alerts/webhook.ts');
+  const { PolicyRepository } = await import('../core/renewal/policy.ts');
+  // Alerts go to stderr (they are diagnostics, not a command's result) and to the admin's webhook.
+  const notifiers = [printNotifier((line) => {
+    io.writeErr(line.endsWith('\n') ? line : `${line}\n`);
+  }, { locale: context.locale, json })];
+  const alerts = new PolicyRepository(conf).effective().alerts;
+  if (alerts.webhook !== undefined) notifiers.push(webhookNotifier({ url: alerts.webhook, timeoutMs: alerts.webhookTimeoutMs, locale: context.locale }));
   const service = new CertificateService({
     paths,
-    conf: openConfigStore(dataDir),
+    conf,
     secrets: new FileSecretBox(paths.secretsDir),
     logger: createLineLogger((line) => {
       io.writeErr(line);
     }, { json, quiet: options.verbose !== true }),
+    notifiers,
     ...(prompt === undefined ? {} : { manualPrompt: prompt }),
   });
   opened.push(service);
@@ -104,7 +115,8 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .option('--eab-kid <kid>', 'External Account Binding key id (ZeroSSL, Google, …)')
     .option('--eab-hmac <key>', 'External Account Binding HMAC key (base64url); or set CERTDESK_EAB_HMAC')
     .option('--ca-file <pem>', 'extra CA certificate(s) to trust for this directory (a private CA)')
-    .action(async (name: string, options: { directory: string; email?: string; agreeTos?: boolean; eabKid?: string; eabHmac?: string; caFile?: string }) => {
+    .option('--staging-directory <url>', "the CA's staging directory for rehearsals (cert renew --dry-run); known for letsencrypt")
+    .action(async (name: string, options: { directory: string; email?: string; agreeTos?: boolean; eabKid?: string; eabHmac?: string; caFile?: string; stagingDirectory?: string }) => {
       const hmac = options.eabHmac ?? io.env.CERTDESK_EAB_HMAC;
       if ((options.eabKid === undefined) !== (hmac === undefined)) {
         throw usage('Unable to use External Account Binding, --eab-kid and --eab-hmac go together', 'Give both, as the CA shows them in its dashboard.');
@@ -120,6 +132,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
         agreeTos: options.agreeTos === true,
         eab: options.eabKid === undefined || hmac === undefined ? undefined : { kid: options.eabKid, hmacKey: hmac },
         caFile: options.caFile === undefined ? undefined : path.resolve(io.cwd, options.caFile),
+        stagingDirectory: options.stagingDirectory,
       });
       print({ name, ...account }, () => `Registered ${name} with ${account.directoryUrl}\nAccount: ${account.accountUrl ?? ''}`);
     });
@@ -220,33 +233,38 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .argument('<id>')
     .action(async (id: string) => {
       const summary = await (await openEngine(context)).showCertificate(id);
-      print(summary, () => formatSummary(summary));
+      print(summary, () => formatSummary(summary, context.locale));
     });
   cert.command('renew')
     .description('obtain or renew certificates; exits 0 only when a valid certificate is stored')
     .argument('[id]')
     .option('--all', 'every certificate')
     .option('--force', 'renew even when the live certificate is not due yet')
+    .option('--dry-run', "rehearse against the CA's staging directory; nothing is stored as live")
     .option('--concurrency <n>', 'how many certificates at once with --all (default 8)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected 1-32');
       return n;
     })
-    .action(async (id: string | undefined, options: { all?: boolean; force?: boolean; concurrency?: number }) => {
+    .action(async (id: string | undefined, options: { all?: boolean; force?: boolean; concurrency?: number; dryRun?: boolean }) => {
       if ((id === undefined) === (options.all !== true)) {
         throw usage('Unable to renew, give either a certificate id or --all', 'certdesk cert renew <id>, or certdesk cert renew --all');
+      }
+      if (options.dryRun === true && options.force === true) {
+        throw usage('Unable to renew, --dry-run and --force do not go together', 'A rehearsal always runs; leave out --force.');
       }
       const service = (await openEngine(context));
       const ids = id === undefined ? service.certificateIds() : [id];
       const results = await mapBounded(ids, options.concurrency ?? defaultConcurrency, async (certId) => {
         try {
-          return { id: certId, ok: true as const, result: await service.renew(certId, { force: options.force === true }) };
+          const result = options.dryRun === true ? await service.rehearse(certId) : await service.renew(certId, { force: options.force === true });
+          return { id: certId, ok: true as const, result };
         } catch (error) {
           return { id: certId, ok: false as const, error: toApiError(error) };
         }
       });
       const failed = results.filter((r) => !r.ok);
-      print(results, () => results.map((r) => (r.ok ? formatRenew(r.result) : `${r.id}: FAILED: ${r.error.message}${r.error.remedy === undefined ? '' : `\n  ${context.t('labelRemedy')}: ${r.error.remedy}`}`)).join('\n'));
+      print(results, () => results.map((r) => (r.ok ? ('directoryUrl' in r.result ? formatRehearsal(r.result) : formatRenew(r.result)) : `${r.id}: FAILED: ${r.error.message}${r.error.remedy === undefined ? '' : `\n  ${context.t('labelRemedy')}: ${r.error.remedy}`}`)).join('\n'));
       if (failed.length > 0) {
         // One exit code when every failure agrees (all bad usage → 2, all busy → 3); mixed → 1.
         const codes = new Set(failed.map((r) => exitCodeFor(r.error.code)));
@@ -265,35 +283,36 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
 
   program.command('daemon')
     .description('renew certificates in the background until stopped (SIGTERM/SIGINT finish the current step)')
-    .option('--check-interval <minutes>', 'how often to re-check every certificate (default 60)', (v) => {
+    .option('--check-interval <minutes>', 'how often to re-check every certificate (default: settings scheduler.checkInterval, 60)', (v) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n < 0.01 || n > 1440) throw new InvalidArgumentError('expected minutes, 0.01-1440');
       return n;
     })
-    .option('--concurrency <n>', 'how many certificates at once (default 2)', (v) => {
+    .option('--concurrency <n>', 'how many certificates at once (default: settings scheduler.concurrency, 2)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected 1-32');
       return n;
     })
     .action(async (options: { checkInterval?: number; concurrency?: number }) => {
       const service = await openEngine(context);
+      const policy = service.policy.effective();
       const { JobQueue } = await import('../core/renewal/job-queue.ts');
       const { RenewalScheduler } = await import('../core/renewal/scheduler.ts');
       const say = (text: string): void => {
         io.writeOut(json() ? `${JSON.stringify({ time: new Date().toISOString(), message: text })}\n` : `${new Date().toISOString()}  ${text}\n`);
       };
       const queue = new JobQueue({
-        concurrency: options.concurrency ?? 2,
+        concurrency: options.concurrency ?? policy.concurrency,
         onError: (error, id) => {
           say(`${id}: ${toApiError(error).message}`);
         },
       });
       const scheduler = new RenewalScheduler({
-        ...(options.checkInterval === undefined ? {} : { checkIntervalMs: options.checkInterval * 60_000 }),
-        nextDue: () => service.dueTimes(),
+        checkIntervalMs: options.checkInterval === undefined ? policy.checkIntervalMs : options.checkInterval * 60_000,
+        nextDue: () => service.maintain(),
         run: async (id) => {
-          const result = await service.renew(id);
-          say(result.renewed ? `${id}: obtained version ${String(result.version)}, valid until ${result.meta.notAfter}` : `${id}: not due`);
+          const result = await service.renew(id, { scheduled: true });
+          say(formatRenew(result));
         },
         queue,
         onError: (error) => {
@@ -315,6 +334,41 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       say('stopping: finishing the current step');
       await scheduler.stop();
       say('daemon stopped');
+    });
+
+  cert.command('import')
+    .description('track a certificate obtained elsewhere for expiry and alerts (monitor-only: never renewed)')
+    .argument('<id>', 'an id for the certificate')
+    .requiredOption('--from <pem>', 'the PEM file with the certificate (leaf first; the key is not needed)')
+    .action(async (id: string, options: { from: string }) => {
+      const summary = await (await openEngine(context)).importCertificate(id, path.resolve(io.cwd, options.from));
+      print(summary, () => `Imported ${id}: ${summary.domains.join(', ')}, valid until ${summary.notAfter ?? '?'} (monitor-only)`);
+    });
+
+  const monitor = program.command('monitor').description('watch certificates served by TLS endpoints (monitor-only: never renewed)');
+  monitor.command('add')
+    .description('read the certificate a TLS endpoint serves now and on every daemon check')
+    .argument('<id>', 'an id for the monitor')
+    .requiredOption('--host <name>', 'the host to connect to (also sent as SNI)')
+    .option('--port <port>', 'the TLS port (default 443)', parsePort)
+    .option('--servername <name>', 'the SNI name, when it differs from --host')
+    .action(async (id: string, options: { host: string; port?: number; servername?: string }) => {
+      const summary = await (await openEngine(context)).addMonitor(id, options);
+      print(summary, () => formatSummary(summary, context.locale));
+    });
+  monitor.command('check')
+    .description('read a monitored endpoint again now')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const summary = await (await openEngine(context)).checkMonitor(id);
+      print(summary, () => formatSummary(summary, context.locale));
+    });
+  monitor.command('remove')
+    .description('stop tracking a monitor-only certificate')
+    .argument('<id>')
+    .action(async (id: string) => {
+      (await openEngine(context)).removeMonitor(id);
+      print({ id, removed: true }, () => `Stopped monitoring ${id}`);
     });
 
   program.command('log')
@@ -357,25 +411,61 @@ async function mapBounded<T, R>(items: ReadonlyArray<T>, limit: number, fn: (ite
 }
 
 function formatSummaryLine(s: CertificateSummary): string {
-  return `${s.id}\t${s.status}\t${s.notAfter ?? '-'}\t${s.domains.join(',')}`;
+  return `${s.id}\t${s.status}${s.monitored === undefined ? '' : ' (monitored)'}\t${s.notAfter ?? '-'}\t${s.domains.join(',')}`;
 }
 
-function formatSummary(s: CertificateSummary): string {
-  const lines = [
-    `${s.id}: ${s.status}`,
-    `  domains:   ${s.domains.join(', ')}`,
-    `  CA:        ${s.ca} (${s.challenge})`,
-  ];
-  if (s.notAfter !== undefined) {
-    lines.push(`  valid:     ${s.notBefore ?? ''} → ${s.notAfter}`, `  issuer:    ${s.issuer ?? ''}`, `  serial:    ${s.serial ?? ''}`, `  version:   ${s.version ?? ''}`);
+const renewalBasisText: Readonly<Record<string, string>> = {
+  ari_window: "inside the CA's ARI window",
+  fraction_remaining: 'when 1/3 of the lifetime remains (renewal.remainingFraction)',
+  days_before_expiry: 'renewal.daysBeforeExpiry before expiry',
+  emergency: 'emergency: the end of the lifetime is near',
+};
+
+function formatSummary(s: CertificateSummary, locale: Locale): string {
+  const lines = [`${s.id}: ${s.status}`, `  domains:   ${s.domains.join(', ')}`];
+  if (s.monitored !== undefined) lines.push(`  monitored: ${s.monitored === 'import' ? 'imported certificate (not renewed by CertDesk)' : 'served by a TLS endpoint (not renewed by CertDesk)'}`);
+  else lines.push(`  CA:        ${s.ca ?? ''} (${s.challenge ?? ''})`);
+  if (s.endpoint !== undefined) {
+    const deployed = { same: 'the same certificate CertDesk holds', older: 'OLDER than the one CertDesk holds: deploy the renewed certificate', newer: 'newer than the one CertDesk holds', other: 'a different certificate', none: 'CertDesk holds no certificate for this name' }[s.endpoint.deployed];
+    lines.push(`  endpoint:  ${s.endpoint.host}:${s.endpoint.port}: ${deployed}${s.endpoint.heldBy === undefined ? '' : ` (${s.endpoint.heldBy})`}`);
   }
-  if (s.lastProblem !== undefined) lines.push(`  last problem (${s.lastProblem.at}): ${s.lastProblem.detail ?? s.lastProblem.type}`);
-  if (s.nextAttemptAt !== undefined) lines.push(`  next attempt not before: ${s.nextAttemptAt}`);
+  if (s.notAfter !== undefined) {
+    lines.push(`  valid:     ${s.notBefore ?? ''} → ${s.notAfter}`, `  issuer:    ${s.issuer ?? ''}`, `  serial:    ${s.serial ?? ''}`);
+    if (s.version !== undefined) lines.push(`  version:   ${s.version}`);
+  }
+  if (s.renewAt !== undefined) lines.push(`  renews:    ${s.renewAt} (${renewalBasisText[s.renewalBasis ?? ''] ?? s.renewalBasis ?? ''})`);
+  if (s.ariWindow !== undefined) lines.push(`  ARI:       ${s.ariWindow.start} → ${s.ariWindow.end}${s.ariWindow.explanationUrl === undefined ? '' : ` (${s.ariWindow.explanationUrl})`}`);
+  if (s.attempts !== undefined) {
+    const a = s.attempts;
+    if (a.count > 0) lines.push(`  attempts:  ${a.count} failed since ${a.firstFailureAt}${a.stopped === undefined ? '' : `; automatic retries stopped (${a.stopped}) until you run: certdesk cert renew ${s.id}`}`);
+    lines.push(`  last error (${a.lastError.at}): ${a.lastError.explanation[locale] ?? a.lastError.message}`, `    CA said:  ${a.lastError.message}`, `    remedy:   ${a.lastError.remedy[locale] ?? ''}`);
+  } else if (s.lastProblem !== undefined) {
+    lines.push(`  last problem (${s.lastProblem.at}): ${s.lastProblem.detail ?? s.lastProblem.type}`);
+  }
+  if (s.nextAttemptAt !== undefined) lines.push(`  next attempt: ${s.nextAttemptAt}`);
+  if (s.rehearsal !== undefined) lines.push(`  rehearsal: ${s.rehearsal.ok ? 'succeeded' : `FAILED: ${s.rehearsal.message ?? ''}`} (${s.rehearsal.at})`);
+  if (s.budget !== undefined && s.budget.length > 0) {
+    lines.push('  budget:');
+    for (const b of s.budget) {
+      lines.push(`    ${b.limit.padEnd(22)} ${b.exempt ? 'exempt (renewal)' : `${b.left} of ${b.max} left`}  [${b.scope}]${b.left === 0 && !b.exempt ? ` until ${b.allowedAt}` : ''}`);
+    }
+  }
   return lines.join('\n');
 }
 
 function formatRenew(r: RenewResult): string {
-  return r.renewed
-    ? `${r.id}: obtained version ${r.version ?? ''}, valid until ${r.meta.notAfter}`
-    : `${r.id}: not due (valid until ${r.meta.notAfter}); use --force to renew now`;
+  const until = r.meta === undefined ? '' : `, valid until ${r.meta.notAfter}`;
+  if (r.renewed) return `${r.id}: obtained version ${r.version ?? ''}${until}`;
+  switch (r.reason) {
+    case 'waiting':
+      return `${r.id}: waiting for the next attempt at ${r.nextAttemptAt ?? '?'}`;
+    case 'stopped':
+      return `${r.id}: automatic retries stopped; fix the cause, then: certdesk cert renew ${r.id}`;
+    default:
+      return `${r.id}: not due${r.meta === undefined ? '' : ` (valid until ${r.meta.notAfter})`}; use --force to renew now`;
+  }
+}
+
+function formatRehearsal(r: RehearsalResult): string {
+  return `${r.id}: rehearsal against ${r.directoryUrl} succeeded (a certificate valid until ${r.meta.notAfter} was issued and discarded; nothing stored)`;
 }

@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { AppInfo, Locale, Settings } from '../../preload/contract.ts';
-import { openConfigStore, settingsStoreFromConf } from '../core/config-store.ts';
+import { openConfigStore, settingsStoreFromConf, type ConfLike } from '../core/config-store.ts';
+import { ConfigRepository } from '../core/config/repository.ts';
+import { CertDeskError } from '../core/errors.ts';
+import { describePolicySettings, PolicyRepository, policySettingKeys } from '../core/renewal/policy.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
 import { toApiError } from '../core/errors.ts';
 import { localeFromEnv } from '../core/i18n.ts';
@@ -92,21 +95,65 @@ function buildProgram(
   settings
     .command('show', { isDefault: true })
     .description(t('cmdSettingsShow'))
-    .action(() => {
-      withService(io, globals(), (service) => {
+    .option('--ca <account>', 'show the policy of one CA account (its retry and rate-limit overrides)')
+    .action((options: { ca?: string }) => {
+      withService(io, globals(), (service, policy) => {
         const value = service.getSettings();
-        print(value, () => formatSettings(value));
+        let rows: ReturnType<PolicyRepository['show']> = [];
+        try {
+          rows = policy.show(options.ca);
+        } catch (error) {
+          // A damaged config.json must not hide the app settings (their defaults); say why the policy is missing.
+          if (options.ca !== undefined) throw error;
+          io.writeErr(`certdesk: warning: ${toApiError(error).message}\n`);
+        }
+        print({ ...value, policy: Object.fromEntries(rows.map((row) => [row.key, row.value])) }, () => formatSettings(value, rows));
+      });
+    });
+  settings
+    .command('get')
+    .description('print one setting')
+    .argument('<key>', `${t('argKey')}: ${settingKeys.join(' | ')} | ${policySettingKeys.join(' | ')}`)
+    .option('--ca <account>', 'the value for one CA account')
+    .action((key: string, options: { ca?: string }) => {
+      withService(io, globals(), (service, policy) => {
+        const value = (settingKeys as ReadonlyArray<string>).includes(key)
+          ? service.getSettings()[key as keyof Settings]
+          : policy.show(options.ca).find((row) => row.key === key)?.value ?? policy.policy.get(key);
+        print({ [key]: value ?? null }, () => value ?? '');
       });
     });
   settings
     .command('set')
     .description(t('cmdSettingsSet'))
-    .argument('<key>', `${t('argKey')}: ${settingKeys.join(' | ')}`)
+    .argument('<key>', `${t('argKey')}: ${settingKeys.join(' | ')} | ${policySettingKeys.join(' | ')}`)
     .argument('<value>', t('argValue'))
-    .action((key: string, value: string) => {
-      withService(io, globals(), (service) => {
-        const next = service.updateSettings({ [key]: value });
-        print(next, () => formatSettings(next));
+    .option('--ca <account>', 'set it for one CA account only (retry.* and rateLimits.*)')
+    .addHelpText('after', `\nPolicy settings:\n${describePolicySettings()}`)
+    .action((key: string, value: string, options: { ca?: string }) => {
+      withService(io, globals(), (service, policy) => {
+        // Anything but a policy key is an app setting (language, theme); updateSettings names unknown keys.
+        if (!policySettingKeys.includes(key)) {
+          if (options.ca !== undefined) throw new CertDeskError('invalid_input', `Unable to set ${key} for one CA account, it is an app setting`, { remedy: 'Leave out --ca.' });
+          const next = service.updateSettings({ [key]: value });
+          print(next, () => formatSettings(next, []));
+          return;
+        }
+        policy.set(key, value, options.ca);
+        const shown = policy.show(options.ca).find((row) => row.key === key)?.value ?? value;
+        print({ [key]: shown }, () => `${key} = ${shown}${options.ca === undefined ? '' : ` (CA account ${options.ca})`}`);
+      });
+    });
+  settings
+    .command('unset')
+    .description('remove a policy setting so its default applies')
+    .argument('<key>', policySettingKeys.join(' | '))
+    .option('--ca <account>', 'remove the override of one CA account')
+    .action((key: string, options: { ca?: string }) => {
+      withService(io, globals(), (_service, policy) => {
+        policy.set(key, undefined, options.ca);
+        const shown = policy.show(options.ca).find((row) => row.key === key)?.value ?? '';
+        print({ [key]: shown }, () => `${key} = ${shown} (default)`);
       });
     });
 
@@ -125,17 +172,39 @@ function buildProgram(
   return { program, close };
 }
 
+/** The renewal policy in config.json, with the CA accounts it may name (for `settings --ca`). */
+interface PolicySettings {
+  readonly policy: PolicyRepository;
+  show(ca: string | undefined): ReturnType<PolicyRepository['show']>;
+  set(key: string, value: string | undefined, ca: string | undefined): void;
+}
+
+function policySettingsFor(conf: ConfLike): PolicySettings {
+  const policy = new PolicyRepository(conf);
+  const accounts = new ConfigRepository(conf);
+  const account = (ca: string | undefined): { name: string; directoryUrl: string } | undefined =>
+    ca === undefined ? undefined : { name: ca, directoryUrl: accounts.get('accounts', ca).directoryUrl };
+  return {
+    policy,
+    show: (ca) => policy.show(account(ca)),
+    set: (key, value, ca) => {
+      policy.set(key, value, ca === undefined ? {} : { ca }, accounts.list('accounts').map(([name]) => name));
+    },
+  };
+}
+
 /** Opens the service on the chosen data dir for one command and always closes it. */
-function withService(io: CliIo, options: GlobalOptions, run: (service: CertDeskService) => void): void {
+function withService(io: CliIo, options: GlobalOptions, run: (service: CertDeskService, policy: PolicySettings) => void): void {
   const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
+  const conf = openConfigStore(dataDir);
   const logger = createLineLogger((line) => { io.writeErr(line); }, { json: options.json === true, quiet: options.verbose !== true });
   const service = new CertDeskService({
     info: createAppInfo({ dataDir, runtime: 'node', versions: { node: process.versions.node } }),
-    settings: settingsStoreFromConf(openConfigStore(dataDir)),
+    settings: settingsStoreFromConf(conf),
     logger,
   });
   try {
-    run(service);
+    run(service, policySettingsFor(conf));
   } finally {
     service.close();
   }
@@ -151,6 +220,9 @@ function formatInfo(info: AppInfo, t: (key: keyof typeof messages) => string): s
   ].join('\n');
 }
 
-function formatSettings(settings: Settings): string {
-  return settingKeys.map((key) => `${key} = ${settings[key]}`).join('\n');
+function formatSettings(settings: Settings, policy: ReturnType<PolicyRepository['show']>): string {
+  return [
+    ...settingKeys.map((key) => `${key} = ${settings[key]}`),
+    ...policy.map((row) => `${row.key} = ${row.value}${row.isDefault ? ' (default)' : ''}`),
+  ].join('\n');
 }

@@ -1,25 +1,44 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { access, constants, readFile, stat } from 'node:fs/promises';
+import { access, constants, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfLike } from './config-store.ts';
 import { ConfigRepository } from './config/repository.ts';
-import type { Account, CertificateConfig, ChallengeConfig, DnsProviderConfig, KeyType } from './config/schema.ts';
+import type { Account, CertificateConfig, ChallengeConfig, DnsProviderConfig, KeyType, MonitorConfig } from './config/schema.ts';
 import { openAccountClient, registerAccount, type AccountClient } from './acme/accounts.ts';
-import { resolveDirectoryUrl } from './acme/presets.ts';
+import { ariCertId, fetchRenewalInfo, RenewalInfoError, renewalInfoUrl } from './acme/ari.ts';
+import { caPresets, resolveDirectoryUrl } from './acme/presets.ts';
 import { readJournal, type Journal } from './acme/journal.ts';
-import { asAcmeError, OrderFailedError } from './acme/failures.ts';
+import { asAcmeError, describeFailure, OrderFailedError, type Failure } from './acme/failures.ts';
 import { completeAttempt, runOrder, type RunLimits } from './acme/order-runner.ts';
 import type { AcmeExchange, TransportOptions } from './acme/transport.ts';
+import {
+  expiryAlert,
+  recoveredAlert,
+  rehearsalFailedAlert,
+  renewalFailedAlert,
+  retriesStoppedAlert,
+  type Alert,
+} from './alerts/alerts.ts';
+import { notifyAll, type Notifier } from './alerts/notifier.ts';
 import { createSolver, dnsSecrets, type ManualPrompt } from './challenges/factory.ts';
 import { CertDeskError } from './errors.ts';
+import { modes, readIfExists, writeAtomic } from './fs/atomic.ts';
 import { appendOrderLog, followOrderLog, readOrderLog, type OrderEventType, type OrderLogEntry } from './log/order-log.ts';
+import { parseImportedChain } from './monitor/imported.ts';
+import { compareDeployed, probeTls } from './monitor/tls-probe.ts';
 import { normalizeDomain, validateName } from './names.ts';
 import type { DataPaths } from './paths.ts';
 import type { Logger, SecretBox } from './ports.ts';
+import { afterFailure, afterRehearsal, afterSuccess, type OutcomeAlert } from './renewal/attempts.ts';
+import { dueExpiryAlerts } from './renewal/expiry-alerts.ts';
 import { withCertificateLock } from './renewal/lock.ts';
-import { renewalDecision } from './renewal/renewal-window.ts';
+import { PolicyRepository, type EffectivePolicy } from './renewal/policy.ts';
+import { budgetUsage, BudgetRefusedError, checkBudget, pruneHistory, type LimitUsage, type RenewalKind } from './renewal/rate-budget.ts';
+import { nextCheckAfter, renewalDecision, type AriWindow, type RenewalBasis } from './renewal/renewal-window.ts';
+import type { DueCertificate } from './renewal/scheduler.ts';
+import { RenewalStateStore, SpendLog, type RenewalState } from './renewal/state.ts';
 import { pemFileNames, pemSetFrom, Vault, writePemSet, type PemSet } from './vault/vault.ts';
-import type { CertificateMeta } from './vault/x509.ts';
+import { describeChain, type CertificateMeta } from './vault/x509.ts';
 
 /** What the engine needs from its shell. */
 export interface CertificateServiceOptions {
@@ -35,6 +54,10 @@ export interface CertificateServiceOptions {
   readonly transport?: Omit<TransportOptions, 'extraCaPem' | 'onExchange'>;
   /** Called for every order log entry as it is written (IPC pushes, `--follow`). */
   readonly onEvent?: (entry: OrderLogEntry) => void;
+  /** Where alerts go (the CLI prints them, the app shows OS notifications); none by default. */
+  readonly notifiers?: ReadonlyArray<Notifier>;
+  /** Randomness for the retry policy's jitter, in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
 }
 
 /** Input of `ca add`. */
@@ -46,6 +69,8 @@ export interface AddAccountInput {
   readonly agreeTos: boolean;
   readonly eab?: { readonly kid: string; readonly hmacKey: string } | undefined;
   readonly caFile?: string | undefined;
+  /** The CA's staging directory (preset or URL) for rehearsals; Let's Encrypt's is known. */
+  readonly stagingDirectory?: string | undefined;
 }
 
 /** Input of `dns add`. */
@@ -75,10 +100,19 @@ export interface AddCertificateInput {
 export interface CertificateSummary {
   readonly id: string;
   readonly domains: ReadonlyArray<string>;
-  readonly ca: string;
-  readonly challenge: ChallengeConfig['type'];
-  /** `none`: never obtained; `valid`; `expired`; `renewing`: an unfinished order is in the journal. */
-  readonly status: 'none' | 'valid' | 'expired' | 'renewing';
+  /** The CA account; absent for a monitor-only certificate. */
+  readonly ca?: string;
+  readonly challenge?: ChallengeConfig['type'];
+  /** Set for a monitor-only certificate: where it comes from (never renewed by CertDesk). */
+  readonly monitored?: MonitorConfig['source'];
+  /** For a TLS monitor: the endpoint, and how its certificate compares with the one CertDesk holds for that name. */
+  readonly endpoint?: { readonly host: string; readonly port: number; readonly deployed: ReturnType<typeof compareDeployed>; readonly heldBy?: string };
+  /**
+   * `none`: never obtained; `valid`; `expired`; `renewing`: an unfinished order is in the journal;
+   * `failing`: the last attempt failed and a retry is planned; `stopped`: automatic retries stopped
+   * until the admin acts.
+   */
+  readonly status: 'none' | 'valid' | 'expired' | 'renewing' | 'failing' | 'stopped';
   readonly notBefore?: string;
   readonly notAfter?: string;
   readonly issuer?: string;
@@ -86,20 +120,62 @@ export interface CertificateSummary {
   readonly version?: number;
   /** The CA's last word, when the last attempt failed. */
   readonly lastProblem?: Journal['lastProblem'];
-  /** The CA asked not to try before this time. */
+  /** The next attempt: the retry policy's time after a failure, or the CA's `Retry-After`. */
   readonly nextAttemptAt?: string;
+  /** When the live certificate is due for renewal, and the rule that says so. */
+  readonly renewAt?: string;
+  readonly renewalBasis?: RenewalBasis;
+  /** The CA's ARI window, when it gave one (RFC 9773). */
+  readonly ariWindow?: { readonly start: string; readonly end: string; readonly explanationUrl?: string };
+  /** The streak of failed attempts: how many, since when, the last error explained, and whether retries stopped. */
+  readonly attempts?: {
+    readonly count: number;
+    readonly firstFailureAt: string;
+    readonly stopped?: 'needs_admin' | 'attempts_exhausted' | 'gave_up';
+    readonly lastError: { readonly at: string; readonly type: string; readonly message: string; readonly explanation: Readonly<Record<string, string>>; readonly remedy: Readonly<Record<string, string>> };
+  };
+  /** The CA account's rate-limit budget as a new order for this certificate would draw on it. */
+  readonly budget?: ReadonlyArray<{ readonly limit: string; readonly scope: string; readonly used: number; readonly max: number; readonly left: number; readonly exempt: boolean; readonly allowedAt: string }>;
+  /** The last staging rehearsal. */
+  readonly rehearsal?: { readonly at: string; readonly ok: boolean; readonly message?: string | undefined };
+}
+
+/** How a renewal is asked for. */
+export interface RenewOptions {
+  /** Renew even when the live certificate is not due yet. */
+  readonly force?: boolean;
+  /**
+   * The scheduler's run: waits for the retry policy's next attempt time and respects a stop. The
+   * admin's own `cert renew` does neither (acting is how the admin clears a stop); the CA's
+   * `Retry-After` and the rate budget hold for both.
+   */
+  readonly scheduled?: boolean;
 }
 
 /** Outcome of a renewal. */
 export interface RenewResult {
   readonly id: string;
   readonly renewed: boolean;
-  /** Why nothing was done (`not_due`), when so. */
-  readonly reason?: 'not_due';
+  /**
+   * Why nothing was done, when so: `not_due`; `waiting` for the next attempt time after a failure;
+   * `stopped`: automatic retries stopped until the admin acts.
+   */
+  readonly reason?: 'not_due' | 'waiting' | 'stopped';
+  readonly nextAttemptAt?: string;
   readonly version?: number;
-  readonly meta: CertificateMeta;
+  /** The live certificate (absent when none was ever obtained). */
+  readonly meta?: CertificateMeta;
   readonly ordersCreated?: number;
   readonly finalizeCount?: number;
+}
+
+/** Outcome of a staging rehearsal (`cert renew --dry-run`). */
+export interface RehearsalResult {
+  readonly id: string;
+  readonly directoryUrl: string;
+  /** The rehearsal certificate (discarded, never stored as live). */
+  readonly meta: CertificateMeta;
+  readonly ordersCreated: number;
 }
 
 /**
@@ -110,14 +186,25 @@ export class CertificateService {
   readonly #o: CertificateServiceOptions;
   readonly #config: ConfigRepository;
   readonly #vault: Vault;
+  readonly #policy: PolicyRepository;
+  readonly #states: RenewalStateStore;
   readonly #now: () => Date;
   readonly #accounts = new Map<string, Promise<AccountClient>>();
+  /** Each account's `renewalInfo` URL (RFC 9773), or `undefined` when its CA has no ARI; read once per service. */
+  readonly #ariUrls = new Map<string, Promise<string | undefined>>();
 
   constructor(options: CertificateServiceOptions) {
     this.#o = options;
     this.#config = new ConfigRepository(options.conf);
     this.#vault = new Vault(options.paths);
+    this.#policy = new PolicyRepository(options.conf);
+    this.#states = new RenewalStateStore(options.paths.renewalState);
     this.#now = options.clock ?? (() => new Date());
+  }
+
+  /** The renewal policy in config.json (`settings get|set`). */
+  get policy(): PolicyRepository {
+    return this.#policy;
   }
 
   /** `ca add`: registers an account with the CA (RFC 8555 §7.3) and stores it. */
@@ -127,6 +214,9 @@ export class CertificateService {
       throw new CertDeskError('invalid_input', `Unable to add the CA account ${name}, it exists already`, { remedy: 'Choose another name.' });
     }
     const directoryUrl = resolveDirectoryUrl(input.directory);
+    const stagingUrl = input.stagingDirectory !== undefined
+      ? resolveDirectoryUrl(input.stagingDirectory)
+      : directoryUrl === caPresets.letsencrypt.url ? caPresets['letsencrypt-staging'].url : undefined;
     const caFile = input.caFile === undefined ? undefined : path.resolve(input.caFile);
     const { accountUrl } = await registerAccount({
       name,
@@ -148,6 +238,7 @@ export class CertificateService {
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(input.eab === undefined ? {} : { eabKid: input.eab.kid }),
       ...(caFile === undefined ? {} : { caFile }),
+      ...(stagingUrl === undefined ? {} : { staging: { directoryUrl: stagingUrl } }),
     };
     this.#config.put('accounts', name, account);
     return account;
@@ -201,10 +292,7 @@ export class CertificateService {
 
   /** `cert add`: validates and stores a certificate definition (nothing is ordered yet). */
   addCertificate(input: AddCertificateInput): CertificateConfig {
-    const id = validateName('certificate id', input.id);
-    if (this.#config.find('certificates', id) !== undefined) {
-      throw new CertDeskError('invalid_input', `Unable to add the certificate ${id}, it exists already`, { remedy: 'Choose another id.' });
-    }
+    const id = this.#newCertificateId(input.id);
     const domains = [...new Set(input.domains.map(normalizeDomain))];
     if (domains.length === 0) throw new CertDeskError('invalid_input', 'Unable to add the certificate, it needs at least one --domain');
     this.#config.get('accounts', input.ca);
@@ -229,65 +317,71 @@ export class CertificateService {
     return config;
   }
 
-  /** `cert list` */
+  /** `cert list`: managed certificates, then monitor-only ones. */
   async listCertificates(): Promise<ReadonlyArray<CertificateSummary>> {
-    return Promise.all(this.#config.list('certificates').map(([id, config]) => this.#summary(id, config)));
+    return Promise.all([
+      ...this.#config.list('certificates').map(([id, config]) => this.#summary(id, config)),
+      ...this.#config.list('monitors').map(([id, config]) => this.#monitorSummary(id, config)),
+    ]);
   }
 
   /** `cert show` */
   async showCertificate(id: string): Promise<CertificateSummary> {
-    return this.#summary(id, this.#config.get('certificates', id));
+    const monitor = this.#config.find('monitors', id);
+    if (monitor !== undefined) return this.#monitorSummary(id, monitor);
+    return this.#summary(id, this.#config.get('certificates', id), { budget: true });
   }
 
   /**
    * `cert renew`: obtains the first certificate or renews the live one when due (or when `force`).
-   * Resolves only when a valid certificate is stored and live; rejects with an
-   * {@link OrderFailedError} (or another CertDeskError) otherwise.
+   * Resolves only when a valid certificate is stored and live, or nothing was due; rejects with an
+   * {@link OrderFailedError} (or another CertDeskError) otherwise, after recording the failure (the
+   * retry policy's next attempt, or a stop) and raising the alerts it calls for.
    */
-  async renew(id: string, options: { force?: boolean } = {}): Promise<RenewResult> {
+  async renew(id: string, options: RenewOptions = {}): Promise<RenewResult> {
     const config = this.#config.get('certificates', id);
-    const notDue = async (): Promise<RenewResult | undefined> => {
+    const skip = async (): Promise<RenewResult | undefined> => {
       const live = await this.#vault.current(id);
-      return live !== undefined && options.force !== true && !this.#due(live.meta)
-        ? { id, renewed: false, reason: 'not_due', version: live.version, meta: live.meta }
-        : undefined;
+      const state = await this.#states.read(id);
+      const base = { id, renewed: false, ...(live === undefined ? {} : { version: live.version, meta: live.meta }) };
+      if (options.scheduled === true && state.attempts?.stopped !== undefined) return { ...base, reason: 'stopped' };
+      const nextAttemptAt = state.attempts?.nextAttemptAt;
+      if (options.scheduled === true && nextAttemptAt !== undefined && new Date(nextAttemptAt) > this.#now()) return { ...base, reason: 'waiting', nextAttemptAt };
+      if (live === undefined || options.force === true || state.attempts !== undefined) return undefined;
+      return this.#decide(config, live.meta, state).due ? undefined : { ...base, reason: 'not_due' };
     };
-    const skip = await notDue();
-    if (skip !== undefined) return skip;
+    // A one-shot run (cron) asks the CA for its window too; the daemon's checks keep it fresh anyway.
+    if (options.force !== true) await this.#guard(id, 'refresh the ARI window', () => this.#refreshAri(id, config));
+    const skipped = await skip();
+    if (skipped !== undefined) return skipped;
     // One process per certificate (app, CLI, daemon, another host on a shared data dir); a second
     // one fails `busy` (exit 3) and never starts a second order.
     return withCertificateLock(
       { paths: this.#o.paths, certId: id, wait: false, command: 'certdesk cert renew', onCompromised: () => undefined },
       // Re-checked under the lock: the process that held it may have just renewed this certificate.
-      async (lock) => (await notDue()) ?? this.#renewLocked(id, config, lock.signal),
+      async (lock) => (await skip()) ?? this.#renewLocked(id, config, lock.signal),
     );
   }
 
   async #renewLocked(id: string, config: CertificateConfig, signal: AbortSignal): Promise<RenewResult> {
     const log = this.#logger(id);
     const account = await this.#account(config.ca);
-    const solver = await createSolver(config.challenge, {
-      dnsProvider: (name) => this.#config.get('dnsProviders', name),
-      secrets: this.#o.secrets,
-      logger: this.#o.logger,
-      ...(this.#o.manualPrompt === undefined ? {} : { manualPrompt: this.#o.manualPrompt }),
-    });
+    const policy = this.#accountPolicy(config.ca);
+    const live = await this.#vault.current(id);
+    // RFC 9773 §5: a renewal names the certificate it replaces, when the CA speaks ARI.
+    const replaces = live !== undefined && new Date(live.meta.notAfter) > this.#now() && (await this.#ariUrl(config.ca)) !== undefined
+      ? ariCertId((await this.#vault.currentPemSet(id)).cert)
+      : undefined;
+    const renewal: RenewalKind | undefined = replaces !== undefined ? 'ari' : live !== undefined && sameSet(live.meta.domains, config.domains) ? 'same_identifiers' : undefined;
     try {
-      // The account's transport is shared by every certificate renewed at once; each exchange is
-      // logged to the certificate whose run made it.
-      const obtained = await exchangeLog.run(log, () => runOrder({
-        certId: id,
-        domains: config.domains,
-        keyType: config.keyType,
+      const obtained = await this.#obtain(id, config, log, signal, {
         account,
-        solver,
         paths: this.#o.paths,
-        log,
-        signal,
-        ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }),
-        ...(this.#o.sleep === undefined ? {} : { sleep: this.#o.sleep }),
-        ...(this.#o.limits === undefined ? {} : { limits: this.#o.limits }),
-      }));
+        spend: new SpendLog(this.#o.paths.dataDir, config.ca),
+        limits: policy,
+        replaces,
+        renewal,
+      });
       const stored = await this.#vault.store(id, pemSetFrom(obtained.fullchainPem, obtained.keyPem));
       await completeAttempt(this.#o.paths, id);
       await log('cert_obtained', `Stored version ${stored.version}, valid until ${stored.meta.notAfter}`, {
@@ -297,24 +391,199 @@ export class CertificateService {
         ordersCreated: obtained.ordersCreated,
         finalizeCount: obtained.finalizeCount,
       });
+      let failures = 0;
+      let raised: ReadonlyArray<OutcomeAlert> = [];
+      await this.#states.update(id, (state) => {
+        const outcome = afterSuccess(state);
+        failures = outcome.failures;
+        raised = outcome.alerts;
+        return outcome.state;
+      });
+      if (raised.includes('recovered')) await this.#alert(recoveredAlert(id, { failures, notAfter: new Date(stored.meta.notAfter) }, this.#now()));
       return { id, renewed: true, version: stored.version, meta: stored.meta, ordersCreated: obtained.ordersCreated, finalizeCount: obtained.finalizeCount };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await log('cert_failed', message, error instanceof OrderFailedError ? { problem: error.failure.problemType, kind: error.failure.kind } : {});
+      await this.#recordFailure(id, error, policy, log);
       throw error;
+    }
+  }
+
+  /** Runs one order for `id` with `options.account`, answering its challenges with the certificate's solver. */
+  async #obtain(
+    id: string,
+    config: CertificateConfig,
+    log: OrderLogger,
+    signal: AbortSignal,
+    options: { account: AccountClient; paths: DataPaths; spend: SpendLog; limits: EffectivePolicy; replaces: string | undefined; renewal: RenewalKind | undefined },
+  ): Promise<Awaited<ReturnType<typeof runOrder>>> {
+    const solver = await createSolver(config.challenge, {
+      dnsProvider: (name) => this.#config.get('dnsProviders', name),
+      secrets: this.#o.secrets,
+      logger: this.#o.logger,
+      ...(this.#o.manualPrompt === undefined ? {} : { manualPrompt: this.#o.manualPrompt }),
+    });
+    try {
+      // The account's transport is shared by every certificate renewed at once; each exchange is
+      // logged to the certificate whose run made it.
+      return await exchangeLog.run(log, () => runOrder({
+        certId: id,
+        domains: config.domains,
+        keyType: config.keyType,
+        account: options.account,
+        solver,
+        paths: options.paths,
+        log,
+        signal,
+        replaces: options.replaces,
+        beforeNewOrder: async () => {
+          const now = this.#now();
+          const check = checkBudget({
+            limits: options.limits.rateLimits,
+            history: pruneHistory(await options.spend.read(), now, options.limits.rateLimits),
+            attempt: { identifiers: config.domains, ...(options.renewal === undefined ? {} : { renewal: options.renewal }) },
+            now,
+          });
+          if (!check.allowed) throw new BudgetRefusedError(check);
+        },
+        onSpend: (event) => options.spend.append(event),
+        ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }),
+        ...(this.#o.sleep === undefined ? {} : { sleep: this.#o.sleep }),
+        ...(this.#o.limits === undefined ? {} : { limits: this.#o.limits }),
+      }));
     } finally {
       await solver.close?.();
     }
+  }
+
+  /** Records a failed attempt (retry policy, stop) in the certificate's state and raises its alerts. */
+  async #recordFailure(id: string, error: unknown, policy: EffectivePolicy, log: OrderLogger): Promise<void> {
+    const now = this.#now();
+    const failure: Failure = error instanceof BudgetRefusedError
+      ? { kind: 'state', action: 'retry', problemType: 'rate_budget', message: error.message, remedy: error.remedy ?? '', explanation: error.text, remedyText: { en: error.remedy ?? '', 'zh-CN': error.text['zh-CN'] } }
+      : error instanceof OrderFailedError ? error.failure : describeFailure({ kind: 'error', error }, now);
+    const journal = await readJournal(this.#o.paths.journal(id)).catch(() => undefined);
+    const waits = [
+      error instanceof BudgetRefusedError ? error.retryAt : undefined,
+      journal?.notBefore === undefined ? undefined : new Date(journal.notBefore),
+      failure.retryAfterMs === undefined ? undefined : new Date(now.getTime() + failure.retryAfterMs),
+    ].filter((date): date is Date => date !== undefined);
+    const retryAfter = waits.length === 0 ? undefined : new Date(Math.max(...waits.map((date) => date.getTime())));
+    let outcome: ReturnType<typeof afterFailure> | undefined;
+    await this.#states.update(id, (state) => {
+      outcome = afterFailure({ state, failure, policy: policy.retry, now, random: this.#o.random ?? Math.random, retryAfter });
+      return outcome.state;
+    });
+    if (outcome === undefined) return;
+    const { next, attempt, alerts } = outcome;
+    if (next.action === 'retry') {
+      await log('retry_scheduled', `Attempt ${attempt} failed; the next attempt is at ${next.at.toISOString()}`, { attempt, nextAttemptAt: next.at.toISOString(), problem: failure.problemType });
+    } else {
+      await log('retry_scheduled', `Attempt ${attempt} failed; automatic retries stopped (${next.reason}) until the admin renews again`, { attempt, stopped: next.reason, problem: failure.problemType });
+    }
+    const texts = { message: failure.explanation, remedy: failure.remedyText };
+    if (alerts.includes('renewal_failed')) {
+      await this.#alert(renewalFailedAlert(id, { ...texts, attempt, ...(next.action === 'retry' ? { nextAttemptAt: next.at } : {}) }, now));
+    }
+    if (alerts.includes('retries_stopped') && next.action === 'stop') {
+      await this.#alert(retriesStoppedAlert(id, { ...texts, reason: next.reason, attempts: attempt }, now));
+    }
+  }
+
+  /**
+   * `cert renew --dry-run`: the same order against the CA account's staging directory (Let's
+   * Encrypt's is known; others are set with `ca add --staging-directory`), with a staging account
+   * registered on first use. Nothing is stored as live: the rehearsal keeps its own journal and key
+   * under `certs/<id>/rehearsal/` and deletes them afterwards. A failure is recorded and raises
+   * `rehearsal_failed` once, so the admin hears of a broken setup before the real renewal is due.
+   */
+  async rehearse(id: string): Promise<RehearsalResult> {
+    const config = this.#config.get('certificates', id);
+    const accountConfig = this.#config.get('accounts', config.ca);
+    const staging = accountConfig.staging;
+    if (staging === undefined) {
+      throw new CertDeskError('invalid_input', `Unable to rehearse ${id}, the CA account ${config.ca} has no staging directory`, {
+        remedy: `Add the account again with --staging-directory <url> (the CA documents its staging or test directory), or renew for real: certdesk cert renew ${id}`,
+      });
+    }
+    return withCertificateLock(
+      { paths: this.#o.paths, certId: id, wait: false, command: 'certdesk cert renew --dry-run', onCompromised: () => undefined },
+      async (lock) => {
+        const log = this.#logger(id, { rehearsal: true });
+        const stagingName = `${config.ca}.staging`;
+        const rehearsalPaths: DataPaths = {
+          ...this.#o.paths,
+          journal: () => path.join(this.#o.paths.rehearsalDir(id), 'order.json'),
+          pendingKey: () => path.join(this.#o.paths.rehearsalDir(id), 'pending', 'privkey.pem'),
+        };
+        try {
+          const account = await this.#stagingAccount(config.ca, accountConfig, staging);
+          const obtained = await this.#obtain(id, config, log, lock.signal, {
+            account,
+            paths: rehearsalPaths,
+            spend: new SpendLog(this.#o.paths.dataDir, stagingName),
+            limits: this.#policy.effective({ name: stagingName, directoryUrl: staging.directoryUrl }),
+            replaces: undefined,
+            renewal: undefined,
+          });
+          const meta = describeChain(pemSetFrom(obtained.fullchainPem, obtained.keyPem).fullchain, 'the rehearsal certificate');
+          await rm(this.#o.paths.rehearsalDir(id), { recursive: true, force: true });
+          await log('cert_downloaded', `Rehearsal against ${staging.directoryUrl} succeeded (discarded, valid until ${meta.notAfter})`, { directoryUrl: staging.directoryUrl });
+          await this.#states.update(id, (state) => afterRehearsal(state, { ok: true, now: this.#now() }).state);
+          return { id, directoryUrl: staging.directoryUrl, meta, ordersCreated: obtained.ordersCreated };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          await log('cert_failed', `Rehearsal against ${staging.directoryUrl} failed: ${message}`, {});
+          let raised: ReadonlyArray<OutcomeAlert> = [];
+          await this.#states.update(id, (state) => {
+            const outcome = afterRehearsal(state, { ok: false, message, now: this.#now() });
+            raised = outcome.alerts;
+            return outcome.state;
+          });
+          if (raised.includes('rehearsal_failed')) {
+            const failure = error instanceof OrderFailedError ? error.failure : describeFailure({ kind: 'error', error }, this.#now());
+            await this.#alert(rehearsalFailedAlert(id, { message: failure.explanation, remedy: failure.remedyText }, this.#now()));
+          }
+          throw error;
+        }
+      },
+    );
+  }
+
+  /** The account's staging twin, registered with the same contact on first use. */
+  async #stagingAccount(name: string, account: Account, staging: NonNullable<Account['staging']>): Promise<AccountClient> {
+    const stagingName = `${name}.staging`;
+    let accountUrl = staging.accountUrl;
+    if (accountUrl === undefined) {
+      ({ accountUrl } = await registerAccount({
+        name: stagingName,
+        directoryUrl: staging.directoryUrl,
+        email: account.email,
+        termsOfServiceAgreed: account.termsOfServiceAgreed,
+        caFile: account.caFile,
+        secrets: this.#o.secrets,
+        ...(this.#o.transport === undefined ? {} : { transportOptions: this.#o.transport }),
+      }).catch((error: unknown) => {
+        throw asAcmeError(`register with the staging directory ${staging.directoryUrl}`, error, this.#now());
+      }));
+      this.#config.put('accounts', name, { ...account, staging: { ...staging, accountUrl } });
+    }
+    const base: Account = { directoryUrl: staging.directoryUrl, termsOfServiceAgreed: account.termsOfServiceAgreed, accountUrl, createdAt: account.createdAt };
+    return this.#account(stagingName, {
+      ...base,
+      ...(account.email === undefined ? {} : { email: account.email }),
+      ...(account.caFile === undefined ? {} : { caFile: account.caFile }),
+    });
   }
 
   /**
    * One client per CA account for the service's lifetime, so renewing many certificates shares one
    * connection pool and one nonce pool (a fresh nonce only when none is left).
    */
-  #account(name: string): Promise<AccountClient> {
+  #account(name: string, account?: Account): Promise<AccountClient> {
     let client = this.#accounts.get(name);
     if (client === undefined) {
-      client = openAccountClient(name, this.#config.get('accounts', name), this.#o.secrets, {
+      client = openAccountClient(name, account ?? this.#config.get('accounts', name), this.#o.secrets, {
         ...this.#o.transport,
         onExchange: (exchange) => {
           void exchangeLog.getStore()?.('acme_request', describeExchange(exchange), { ...exchange });
@@ -324,6 +593,22 @@ export class CertificateService {
       client.catch(() => this.#accounts.delete(name));
     }
     return client;
+  }
+
+  /** The policy for certificates of one CA account (its retry and rate-limit overrides applied). */
+  #accountPolicy(name: string): EffectivePolicy {
+    return this.#policy.effective({ name, directoryUrl: this.#config.get('accounts', name).directoryUrl });
+  }
+
+  /** The account's `renewalInfo` URL from its CA's directory, or `undefined` when the CA has no ARI. */
+  #ariUrl(name: string): Promise<string | undefined> {
+    let url = this.#ariUrls.get(name);
+    if (url === undefined) {
+      url = this.#account(name).then(async ({ account, transport }) => renewalInfoUrl((await transport.request(account.directoryUrl, 'get')).data));
+      this.#ariUrls.set(name, url);
+      url.catch(() => this.#ariUrls.delete(name));
+    }
+    return url;
   }
 
   /** Releases the CA connections; the service must not be used afterwards. */
@@ -336,28 +621,171 @@ export class CertificateService {
   }
 
   /**
-   * When each certificate should next be renewed, for the scheduler: now when it has no live
-   * version yet, else the time `renewalDecision` gives; never before the CA's `Retry-After` recorded
-   * in its journal.
+   * The scheduler's check: refreshes ARI windows that are due (RFC 9773 §4.3), reads TLS monitors
+   * again, raises expiry alerts that are due, and returns when each certificate should next be
+   * renewed. A failure for one certificate is logged and does not stop the others.
    */
-  async dueTimes(): Promise<ReadonlyArray<{ id: string; dueAt: Date }>> {
-    const now = this.#now();
-    return Promise.all(
-      this.#config.list('certificates').map(async ([id]) => {
-        const live = await this.#vault.current(id);
-        const journal = await readJournal(this.#o.paths.journal(id));
-        const renewAt = live === undefined
-          ? now
-          : renewalDecision({ notBefore: new Date(live.meta.notBefore), notAfter: new Date(live.meta.notAfter), now, seed: live.meta.serial }).renewAt;
-        const notBefore = journal?.notBefore === undefined ? undefined : new Date(journal.notBefore);
-        return { id, dueAt: notBefore !== undefined && notBefore > renewAt ? notBefore : renewAt };
-      }),
-    );
+  async maintain(): Promise<ReadonlyArray<DueCertificate>> {
+    for (const [id, monitor] of this.#config.list('monitors')) {
+      if (monitor.source === 'tls') {
+        await this.#guard(id, 'read the monitored certificate', async () => {
+          await this.checkMonitor(id);
+        });
+      }
+    }
+    for (const [id, config] of this.#config.list('certificates')) {
+      await this.#guard(id, 'refresh the ARI window', () => this.#refreshAri(id, config));
+    }
+    for (const id of [...this.certificateIds(), ...this.#config.list('monitors').map(([name]) => name)]) {
+      await this.#guard(id, 'raise expiry alerts', () => this.#expiryAlerts(id));
+    }
+    return this.dueTimes();
   }
 
-  /** The ids of every certificate, for `cert renew --all`. */
+  async #guard(id: string, action: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.#o.logger.warn(`Unable to ${action} for ${id}`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Fetches the CA's window for the live certificate when the stored one is stale or belongs to an older serial. */
+  async #refreshAri(id: string, config: CertificateConfig): Promise<void> {
+    const live = await this.#vault.current(id);
+    const now = this.#now();
+    if (live === undefined || new Date(live.meta.notAfter) <= now) return;
+    const state = await this.#states.read(id);
+    if (state.ari?.serial === live.meta.serial && new Date(state.ari.retryAfter) > now) return;
+    const url = await this.#ariUrl(config.ca);
+    if (url === undefined) return;
+    const { transport } = await this.#account(config.ca);
+    const certId = ariCertId((await this.#vault.currentPemSet(id)).cert);
+    try {
+      const info = await fetchRenewalInfo({ renewalInfoUrl: url, certId, request: (target) => transport.request(target, 'get'), now });
+      await this.#states.update(id, (current) => ({
+        ...current,
+        ari: {
+          serial: live.meta.serial,
+          start: info.window.start.toISOString(),
+          end: info.window.end.toISOString(),
+          retryAfter: info.retryAfter.toISOString(),
+          fetchedAt: now.toISOString(),
+          ...(info.explanationUrl === undefined ? {} : { explanationUrl: info.explanationUrl }),
+        },
+      }));
+    } catch (error) {
+      if (!(error instanceof RenewalInfoError)) throw error;
+      // RFC 9773 §4.3.3: keep the last good window (if any) and ask again later; the policy applies meanwhile.
+      this.#o.logger.warn(`Unable to refresh the ARI window of ${id}`, { error: error.message });
+      await this.#states.update(id, (current) => (current.ari?.serial === live.meta.serial
+        ? { ...current, ari: { ...current.ari, retryAfter: error.retryAfter.toISOString() } }
+        : current));
+    }
+  }
+
+  /** Raises the expiry alert that is due for the certificate's live (or monitored) version, once. */
+  async #expiryAlerts(id: string): Promise<void> {
+    const meta = await this.#liveMeta(id);
+    if (meta === undefined) return;
+    const config = this.#config.find('certificates', id);
+    const state = await this.#states.read(id);
+    const policy = config === undefined ? this.#policy.effective() : this.#accountPolicy(config.ca);
+    const notAfter = new Date(meta.notAfter);
+    // For a managed certificate only thresholds after its planned renewal count: an alert before
+    // renewal was even due would be noise, so any alert means renewal is late.
+    const renewAt = config === undefined ? undefined : this.#decide(config, meta, state).renewAt;
+    const thresholds = renewAt === undefined
+      ? policy.alerts.thresholds
+      : policy.alerts.thresholds.filter((days) => days * dayMs < notAfter.getTime() - renewAt.getTime());
+    const sent = state.expiryAlerts?.serial === meta.serial ? state.expiryAlerts.sent : [];
+    const decision = dueExpiryAlerts({ notAfter, now: this.#now(), thresholds, alreadySent: sent });
+    if (decision.fire === undefined && decision.sent.length === sent.length) return;
+    await this.#states.update(id, (current) => ({ ...current, expiryAlerts: { serial: meta.serial, sent: [...decision.sent] } }));
+    if (decision.fire !== undefined) await this.#alert(expiryAlert(id, decision.fire, this.#now()));
+  }
+
+  /**
+   * When each certificate should next be renewed, for the scheduler: now when it has no live
+   * version yet, else the time `renewalDecision` gives (the CA's ARI window when it sent one, the
+   * policy otherwise; or sooner, to refresh the window); never before the retry policy's next
+   * attempt or the CA's `Retry-After`. Certificates whose retries stopped are left out: they wait
+   * for the admin.
+   */
+  async dueTimes(): Promise<ReadonlyArray<DueCertificate>> {
+    const now = this.#now();
+    const due: DueCertificate[] = [];
+    for (const [id, config] of this.#config.list('certificates')) {
+      const live = await this.#vault.current(id);
+      const state = await this.#states.read(id);
+      if (state.attempts?.stopped !== undefined) continue;
+      const journal = await readJournal(this.#o.paths.journal(id));
+      const checkAt = live === undefined || state.attempts !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state));
+      const waits = [checkAt.getTime(), ...[state.attempts?.nextAttemptAt, journal?.notBefore].flatMap((value) => (value === undefined ? [] : [new Date(value).getTime()]))];
+      due.push({ id, dueAt: new Date(Math.max(...waits)) });
+    }
+    return due;
+  }
+
+  /** The ids of every certificate CertDesk renews, for `cert renew --all`. */
   certificateIds(): ReadonlyArray<string> {
     return this.#config.list('certificates').map(([id]) => id);
+  }
+
+  /**
+   * `cert import <id> --from <pem>`: tracks a certificate obtained elsewhere for expiry and alerts
+   * (never renewed). The chain is validated and kept in `certs/<id>/observed.pem`; no key is kept.
+   */
+  async importCertificate(id: string, file: string): Promise<CertificateSummary> {
+    const name = this.#newCertificateId(id);
+    const source = path.resolve(file);
+    const text = await readFile(source, 'utf8').catch((error: unknown) => {
+      throw new CertDeskError('invalid_input', `Unable to import ${source}, it cannot be read`, { remedy: 'Give the path of a PEM certificate file.', cause: error });
+    });
+    const { chainPem } = parseImportedChain(text, source);
+    await writeAtomic(this.#o.paths.observed(name), chainPem, { mode: modes.publicFile });
+    const config: MonitorConfig = { source: 'import', file: source, createdAt: this.#now().toISOString() };
+    this.#config.put('monitors', name, config);
+    return this.#monitorSummary(name, config);
+  }
+
+  /**
+   * `monitor add <id> --host <name>`: tracks the certificate a TLS endpoint serves (with SNI), read
+   * now and on every scheduler check, so the admin sees expiry and whether the deployed certificate
+   * is older than the one CertDesk holds for that name.
+   */
+  async addMonitor(id: string, endpoint: { readonly host: string; readonly port?: number | undefined; readonly servername?: string | undefined }): Promise<CertificateSummary> {
+    const name = this.#newCertificateId(id);
+    const config: MonitorConfig = {
+      source: 'tls',
+      host: endpoint.host,
+      port: endpoint.port ?? 443,
+      ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
+      createdAt: this.#now().toISOString(),
+    };
+    await this.#probe(name, config);
+    this.#config.put('monitors', name, config);
+    return this.#monitorSummary(name, config);
+  }
+
+  /** `monitor check <id>`: reads a TLS monitor's endpoint again (the scheduler does this on every check). */
+  async checkMonitor(id: string): Promise<CertificateSummary> {
+    const config = this.#config.get('monitors', id);
+    if (config.source === 'tls') await this.#probe(id, config);
+    return this.#monitorSummary(id, config);
+  }
+
+  async #probe(id: string, config: Extract<MonitorConfig, { source: 'tls' }>): Promise<void> {
+    const served = await probeTls({ host: config.host, port: config.port, ...(config.servername === undefined ? {} : { servername: config.servername }) });
+    if ((await readIfExists(this.#o.paths.observed(id))) !== served.chainPem) {
+      await writeAtomic(this.#o.paths.observed(id), served.chainPem, { mode: modes.publicFile });
+    }
+  }
+
+  /** `monitor remove <id>` / `cert remove`-like: stops tracking a monitor-only certificate (its files stay). */
+  removeMonitor(id: string): void {
+    this.#config.get('monitors', id);
+    this.#config.remove('monitors', id);
   }
 
   /**
@@ -390,39 +818,151 @@ export class CertificateService {
     return followOrderLog(this.#o.paths.log(id), signal);
   }
 
-  #due(meta: CertificateMeta): boolean {
-    return renewalDecision({ notBefore: new Date(meta.notBefore), notAfter: new Date(meta.notAfter), now: this.#now(), seed: meta.serial }).due;
+  /** Validates a new id, unique across renewed and monitor-only certificates (they share `certs/<id>/`). */
+  #newCertificateId(input: string): string {
+    const id = validateName('certificate id', input);
+    if (this.#config.find('certificates', id) !== undefined || this.#config.find('monitors', id) !== undefined) {
+      throw new CertDeskError('invalid_input', `Unable to add the certificate ${id}, it exists already`, { remedy: 'Choose another id.' });
+    }
+    return id;
   }
 
-  async #summary(id: string, config: CertificateConfig): Promise<CertificateSummary> {
+  /** What `renewalDecision` looks at for a managed certificate: its policy and the CA's window for this serial. */
+  #decisionInput(config: CertificateConfig, meta: CertificateMeta, state: RenewalState): Parameters<typeof renewalDecision>[0] {
+    const ari: AriWindow | undefined = state.ari?.serial === meta.serial
+      ? { start: new Date(state.ari.start), end: new Date(state.ari.end), retryAfter: new Date(state.ari.retryAfter) }
+      : undefined;
+    return {
+      notBefore: new Date(meta.notBefore),
+      notAfter: new Date(meta.notAfter),
+      now: this.#now(),
+      seed: meta.serial,
+      policy: this.#accountPolicy(config.ca).renewal,
+      ...(ari === undefined ? {} : { ari }),
+    };
+  }
+
+  #decide(config: CertificateConfig, meta: CertificateMeta, state: RenewalState): ReturnType<typeof renewalDecision> {
+    return renewalDecision(this.#decisionInput(config, meta, state));
+  }
+
+  /** The live version's certificate, or a monitor's observed one. */
+  async #liveMeta(id: string): Promise<CertificateMeta | undefined> {
+    if (this.#config.find('monitors', id) === undefined) return (await this.#vault.current(id))?.meta;
+    const file = this.#o.paths.observed(id);
+    const pem = await readIfExists(file);
+    return pem === undefined ? undefined : describeChain(pem, file);
+  }
+
+  async #alert(alert: Alert): Promise<void> {
+    await notifyAll(this.#o.notifiers ?? [], alert, this.#o.logger);
+  }
+
+  async #summary(id: string, config: CertificateConfig, options: { budget?: boolean } = {}): Promise<CertificateSummary> {
     const live = await this.#vault.current(id);
     const journal = await readJournal(this.#o.paths.journal(id));
+    const state = await this.#states.read(id);
     const base = { id, domains: config.domains, ca: config.ca, challenge: config.challenge.type };
-    const attempt = {
+    const attempts = state.attempts;
+    const nextAttemptAt = [attempts?.nextAttemptAt, journal?.notBefore].filter((value): value is string => value !== undefined).sort().at(-1);
+    const extra = {
       ...(journal?.lastProblem === undefined ? {} : { lastProblem: journal.lastProblem }),
-      ...(journal?.notBefore === undefined ? {} : { nextAttemptAt: journal.notBefore }),
+      ...(nextAttemptAt === undefined || attempts?.stopped !== undefined ? {} : { nextAttemptAt }),
+      ...(attempts === undefined ? {} : {
+        attempts: {
+          count: attempts.count,
+          firstFailureAt: attempts.firstFailureAt,
+          ...(attempts.stopped === undefined ? {} : { stopped: attempts.stopped }),
+          lastError: { at: attempts.lastFailure.at, type: attempts.lastFailure.type, message: attempts.lastFailure.message, explanation: attempts.lastFailure.explanation, remedy: attempts.lastFailure.remedy },
+        },
+      }),
+      ...(state.rehearsal === undefined ? {} : { rehearsal: state.rehearsal }),
+      ...(options.budget === true ? { budget: await this.#budget(config, live?.meta) } : {}),
     };
-    if (live === undefined) return { ...base, status: journal === undefined ? 'none' : 'renewing', ...attempt };
+    const failing = attempts?.stopped !== undefined ? 'stopped' as const : attempts !== undefined ? 'failing' as const : undefined;
+    if (live === undefined) return { ...base, status: failing ?? (journal === undefined ? 'none' : 'renewing'), ...extra };
     const expired = new Date(live.meta.notAfter).getTime() <= this.#now().getTime();
+    const decision = this.#decide(config, live.meta, state);
+    const ari = state.ari?.serial === live.meta.serial ? state.ari : undefined;
     return {
       ...base,
-      status: journal !== undefined ? 'renewing' : expired ? 'expired' : 'valid',
+      status: expired ? 'expired' : failing ?? (journal !== undefined ? 'renewing' : 'valid'),
       notBefore: live.meta.notBefore,
       notAfter: live.meta.notAfter,
       issuer: live.meta.issuer,
       serial: live.meta.serial,
       version: live.version,
-      ...attempt,
+      renewAt: decision.renewAt.toISOString(),
+      renewalBasis: decision.basis,
+      ...(ari === undefined ? {} : { ariWindow: { start: ari.start, end: ari.end, ...(ari.explanationUrl === undefined ? {} : { explanationUrl: ari.explanationUrl }) } }),
+      ...extra,
     };
   }
 
-  #logger(id: string): OrderLogger {
+  /** What a new order for this certificate would draw on the account's rate-limit budget. */
+  async #budget(config: CertificateConfig, live: CertificateMeta | undefined): Promise<NonNullable<CertificateSummary['budget']>> {
+    const now = this.#now();
+    const limits = this.#accountPolicy(config.ca).rateLimits;
+    const history = pruneHistory(await new SpendLog(this.#o.paths.dataDir, config.ca).read(), now, limits);
+    const renewal: RenewalKind | undefined = live !== undefined && sameSet(live.domains, config.domains) ? 'same_identifiers' : undefined;
+    return budgetUsage({ limits, history, attempt: { identifiers: config.domains, ...(renewal === undefined ? {} : { renewal }) }, now }).map((usage: LimitUsage) => ({
+      limit: usage.limit,
+      scope: usage.scope,
+      used: usage.used,
+      max: usage.max,
+      left: Math.max(0, usage.max - usage.used),
+      exempt: usage.exempt,
+      allowedAt: usage.allowedAt.toISOString(),
+    }));
+  }
+
+  async #monitorSummary(id: string, config: MonitorConfig): Promise<CertificateSummary> {
+    const meta = await this.#liveMeta(id);
+    const base = { id, monitored: config.source };
+    if (meta === undefined) return { ...base, domains: [], status: 'none' };
+    const expired = new Date(meta.notAfter).getTime() <= this.#now().getTime();
+    let endpoint: CertificateSummary['endpoint'];
+    if (config.source === 'tls') {
+      const name = normalizeDomain(config.servername ?? config.host);
+      const holder = this.#config.list('certificates').find(([, certificate]) => certificate.domains.some((domain) => coversName(domain, name)));
+      const held = holder === undefined ? undefined : (await this.#vault.current(holder[0]))?.meta;
+      endpoint = { host: config.host, port: config.port, deployed: compareDeployed(meta, held), ...(holder === undefined ? {} : { heldBy: holder[0] }) };
+    }
+    return {
+      ...base,
+      domains: meta.domains,
+      status: expired ? 'expired' : 'valid',
+      notBefore: meta.notBefore,
+      notAfter: meta.notAfter,
+      issuer: meta.issuer,
+      serial: meta.serial,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    };
+  }
+
+  #logger(id: string, extra?: Readonly<Record<string, unknown>>): OrderLogger {
     return async (event, message, data) => {
-      const entry: OrderLogEntry = { time: this.#now().toISOString(), certId: id, event, message, ...(data === undefined ? {} : { data }) };
+      const fields = extra === undefined ? data : { ...data, ...extra };
+      const entry: OrderLogEntry = { time: this.#now().toISOString(), certId: id, event, message, ...(fields === undefined ? {} : { data: fields }) };
       await appendOrderLog(this.#o.paths.log(id), entry);
       this.#o.onEvent?.(entry);
     };
   }
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** Whether two identifier lists name the same set (case and order aside): a renewal, to the CA. */
+function sameSet(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
+  const norm = (list: ReadonlyArray<string>): string => [...new Set(list.map((name) => name.toLowerCase()))].sort().join(',');
+  return norm(a) === norm(b);
+}
+
+/** Whether a certificate name (maybe `*.example.com`) covers a host name (one label for a wildcard). */
+function coversName(pattern: string, name: string): boolean {
+  if (!pattern.startsWith('*.')) return pattern === name;
+  const dot = name.indexOf('.');
+  return dot > 0 && name.slice(dot + 1) === pattern.slice(2);
 }
 
 

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBind9, type Bind9 } from '../support/bind9.ts';
 import { builtCli, certdesk, requireBuiltCli } from '../support/cli.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
+import { spawnManaged } from '../support/processes.ts';
 
 /**
  * DNS-01 through the real `certdesk` CLI: Pebble validates by asking the real BIND9, which the
@@ -85,9 +88,13 @@ describe('DNS-01 through RFC 2136 (TSIG) on BIND9', () => {
     expect(renew.code).toBe(1);
     expect(renew.stdout).toMatch(/TSIG/);
     expect(renew.stdout).not.toContain(wrong);
-    const shown = await json<{ status: string; lastProblem?: { type: string } }>('cert', 'show', 'www');
-    expect(shown.status).toBe('renewing');
+    // Only the admin can fix a wrong key: automatic retries stop, with one alert (printed on stderr).
+    expect(renew.stderr).toMatch(/ALERT critical www/);
+    expect(renew.stderr).not.toContain(wrong);
+    const shown = await json<{ status: string; lastProblem?: { type: string }; attempts?: { stopped?: string; lastError: { type: string } } }>('cert', 'show', 'www');
+    expect(shown.status).toBe('stopped');
     expect(shown.lastProblem?.type).toBe('dns_auth');
+    expect(shown.attempts).toMatchObject({ stopped: 'needs_admin', lastError: { type: 'dns_auth' } });
     expect(await txtAt('_acme-challenge.bad.certdesk.test')).toEqual([]);
   });
 });
@@ -119,6 +126,46 @@ describe('DNS-01 through an exec hook (lego convention)', () => {
       expect(renew.code).toBe(0);
       expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['present _acme-challenge.api.certdesk.test.', 'cleanup _acme-challenge.api.certdesk.test.']);
       expect(await txtAt('_acme-challenge.api.certdesk.test')).toEqual([]);
+    } finally {
+      await rm(hookDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a daemon told to stop (SIGTERM) mid-step keeps its lock, finishes the renewal and exits 0', async () => {
+    const hookDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-hook-'));
+    const presenting = path.join(hookDir, 'presenting');
+    const keyFile = path.join(hookDir, 'tsig.key');
+    await writeFile(keyFile, `key "${bind.tsig.name}" {\n  algorithm ${bind.tsig.algorithm};\n  secret "${bind.tsig.secret}";\n};\n`, { mode: 0o600 });
+    const hook = path.join(hookDir, 'slow-hook.sh');
+    // A DNS API that takes a few seconds: long enough to stop the daemon in the middle of it.
+    await writeFile(hook, [
+      '#!/bin/sh',
+      'set -eu',
+      'case "$1" in present) op=add ;; cleanup) op=delete ;; *) exit 2 ;; esac',
+      `if [ "$op" = add ]; then touch '${presenting}'; sleep 3; fi`,
+      `printf 'server 127.0.0.1 ${bind.port}\\nupdate %s %s 60 TXT "%s"\\nsend\\n' "$op" "$2" "$3" | nsupdate -k '${keyFile}'`,
+      '',
+    ].join('\n'));
+    await chmod(hook, 0o755);
+    const lockFile = path.join(dataDir, 'locks', 'slow.lock');
+    try {
+      expect((await cli('dns', 'add', 'slow', '--provider', 'exec', '--command', hook, '--resolver', bind.address)).code).toBe(0);
+      expect((await cli('cert', 'add', 'slow', '--domain', 'slow.certdesk.test', '--ca', 'pebble', '--dns', 'slow')).code).toBe(0);
+      const daemon = spawnManaged(builtCli, ['--data-dir', dataDir, 'daemon'], { name: 'certdesk daemon' });
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(presenting) && Date.now() < deadline) await sleep(50);
+      expect(existsSync(presenting), daemon.output()).toBe(true);
+      expect(existsSync(lockFile)).toBe(true);
+      daemon.child.kill('SIGTERM');
+      await sleep(1_000);
+      // Still renewing: the lock is held until the step is done, so no other process can start an order.
+      expect(existsSync(lockFile), daemon.output()).toBe(true);
+      expect(daemon.child.exitCode).toBeNull();
+      const exit = await daemon.exited;
+      expect(exit.code, daemon.output()).toBe(0);
+      expect(daemon.output()).toContain('slow: obtained version 1');
+      expect(existsSync(lockFile)).toBe(false);
+      expect(await txtAt('_acme-challenge.slow.certdesk.test')).toEqual([]);
     } finally {
       await rm(hookDir, { recursive: true, force: true });
     }

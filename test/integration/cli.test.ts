@@ -35,7 +35,22 @@ describe('the built certdesk CLI', () => {
     const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { settings: unknown };
     expect(stored.settings).toEqual({ language: 'zh-CN', theme: 'system' });
     const shown = await certdesk(['--data-dir', dataDir, '--json', 'settings', 'show']);
-    expect(JSON.parse(shown.stdout)).toEqual({ language: 'zh-CN', theme: 'system' });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ language: 'zh-CN', theme: 'system', policy: { 'retry.maxDelay': '6h' } });
+  });
+
+  it('sets a renewal policy value, keeps it in config.json, and unsets it back to the default', async () => {
+    const set = await certdesk(['--data-dir', dataDir, 'settings', 'set', 'retry.maxDelay', '2h']);
+    expect(set.stdout).toBe('retry.maxDelay = 2h\n');
+    const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { policy: unknown };
+    expect(stored.policy).toEqual({ retry: { maxDelayMs: 2 * 60 * 60 * 1000 } });
+    expect((await certdesk(['--data-dir', dataDir, 'settings', 'get', 'retry.maxDelay'])).stdout).toBe('2h\n');
+
+    const refused = await certdesk(['--data-dir', dataDir, 'settings', 'set', 'retry.firstDelay', '3h']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("'maxDelayMs' (7200000) must be at least 'firstDelayMs' (10800000)");
+
+    expect((await certdesk(['--data-dir', dataDir, 'settings', 'unset', 'retry.maxDelay'])).stdout).toBe('retry.maxDelay = 6h (default)\n');
+    expect((JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { policy: unknown }).policy).toEqual({});
   });
 
   it.each([

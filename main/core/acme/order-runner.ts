@@ -19,6 +19,7 @@ import {
 } from './order-machine.ts';
 import { describeFailure, OrderFailedError, type Failure, type FailureInput } from './failures.ts';
 import { parseRetryAfter } from './problems.ts';
+import type { SpendEvent } from '../renewal/rate-budget.ts';
 
 /** Timing limits of one run; defaults suit public CAs, tests shorten them. */
 export interface RunLimits {
@@ -63,6 +64,16 @@ export interface RunOrderOptions {
   readonly limits?: Partial<RunLimits>;
   /** Aborts the run between steps (the certificate's lock was lost); the journal stays resumable. */
   readonly signal?: AbortSignal;
+  /**
+   * The ARI identifier of the certificate this order replaces (RFC 9773 §5), sent as `replaces` on
+   * a new order. A CA that refuses it (`alreadyReplaced`, or an order it cannot link) gets the order
+   * once more without it.
+   */
+  readonly replaces?: string | undefined;
+  /** Called before a new order is created (not when one is resumed); throws to refuse it (the rate budget). */
+  readonly beforeNewOrder?: (() => Promise<void>) | undefined;
+  /** Told of every order created, authorization failed and certificate issued, for the rate budget. */
+  readonly onSpend?: ((event: SpendEvent) => Promise<void>) | undefined;
 }
 
 /** A certificate fresh from the CA, with the key it was ordered for. */
@@ -94,6 +105,15 @@ export interface ObtainedCertificate {
 export async function runOrder(options: RunOrderOptions): Promise<ObtainedCertificate> {
   const run = new OrderRun(options);
   return run.execute();
+}
+
+/**
+ * Whether a failed new-order request should be sent again without `replaces`: the CA said the old
+ * certificate was already replaced (RFC 9773 §7.4 `alreadyReplaced`), or rejected the request as
+ * malformed or conflicting, which a CA without ARI support for this certificate may do.
+ */
+function refusesReplaces(failure: Failure): boolean {
+  return failure.action === 'order_without_replaces' || failure.problemType === 'malformed' || failure.httpStatus === 409;
 }
 
 /** Ends an attempt after its certificate is stored: drops the journal and the pending key. */
@@ -155,6 +175,7 @@ class OrderRun {
           case 'download': {
             const fullchainPem = await this.#read(() => this.#client.getCertificate(order), 'download the certificate');
             await this.#o.log('cert_downloaded', 'Downloaded the certificate chain', { orderUrl: order.url });
+            await this.#spend('certificate_issued', this.#o.domains);
             return {
               fullchainPem,
               keyPem,
@@ -253,23 +274,42 @@ class OrderRun {
   async #createOrder(): Promise<acme.Order> {
     const recovered = await this.#recoverOrphan();
     if (recovered !== undefined) return recovered;
+    await this.#o.beforeNewOrder?.();
     const identifiers = this.#o.domains.map((value) => ({ type: 'dns' as const, value }));
+    let replaces = this.#o.replaces;
     // Recorded first: if the process dies after the CA created the order but before its URL is in
     // the journal, the next run looks for that order instead of creating another.
     await this.#update((journal) => ({ ...journal, orderRequestedAt: this.#now().toISOString() }));
     let order: acme.Order;
-    try {
-      order = await this.#once(() => this.#client.createOrder({ identifiers }), 'create the order');
-    } catch (error) {
-      // The CA answered with an error: it created nothing, so there is no order to look for later.
-      if (error instanceof OrderFailedError && error.failure.httpStatus !== undefined) {
-        await this.#update((journal) => ({ ...journal, orderRequestedAt: undefined }));
+    for (;;) {
+      try {
+        // acme-client sends the payload as given (RFC 8555 §7.4 plus RFC 9773 §5's `replaces`).
+        const payload = replaces === undefined ? { identifiers } : { identifiers, replaces };
+        order = await this.#once(() => this.#client.createOrder(payload), 'create the order');
+        break;
+      } catch (error) {
+        // The CA answered with an error: it created nothing, so there is no order to look for later.
+        if (error instanceof OrderFailedError && error.failure.httpStatus !== undefined) {
+          await this.#update((journal) => ({ ...journal, orderRequestedAt: undefined }));
+          // RFC 9773 §5: a CA that will not link the order to the old certificate still issues without it.
+          if (replaces !== undefined && refusesReplaces(error.failure)) {
+            await this.#o.log('order_status', `The CA refused 'replaces' (${error.failure.message}); ordering once more without it`, { problem: error.failure.problemType });
+            replaces = undefined;
+            await this.#update((journal) => ({ ...journal, orderRequestedAt: this.#now().toISOString() }));
+            continue;
+          }
+        }
+        throw error;
       }
-      throw error;
     }
     await this.#adopt(order);
-    await this.#o.log('order_created', `Created order ${order.url}`, { orderUrl: order.url, status: order.status, identifiers: this.#o.domains });
+    await this.#spend('new_order', this.#o.domains);
+    await this.#o.log('order_created', `Created order ${order.url}`, { orderUrl: order.url, status: order.status, identifiers: this.#o.domains, ...(replaces === undefined ? {} : { replaces }) });
     return order;
+  }
+
+  async #spend(kind: SpendEvent['kind'], identifiers: ReadonlyArray<string>): Promise<void> {
+    await this.#o.onSpend?.({ at: this.#now(), kind, identifiers });
   }
 
   /** Makes `order` (just created, or recovered) the attempt's order in the journal. */
@@ -391,6 +431,7 @@ class OrderRun {
           const name = authorization.wildcard === true ? `*.${authorization.identifier.value}` : authorization.identifier.value;
           const failure = this.#failure({ kind: 'authorization_invalid', authorization, challenge });
           await this.#o.log('authorization_status', `Validation of ${name} failed: ${failure.message}`, { domain: name, status, problem: failure.problemType });
+          if (status === 'invalid') await this.#spend('failed_validation', [name]);
           await this.#recordProblem(failure);
           throw new OrderFailedError(`prove control of ${name}`, failure);
         }

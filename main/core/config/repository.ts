@@ -6,6 +6,7 @@ const sectionLabels: Readonly<Record<Section, string>> = {
   accounts: 'CA account',
   dnsProviders: 'DNS provider',
   certificates: 'certificate',
+  monitors: 'monitored certificate',
 };
 
 /**
@@ -43,6 +44,13 @@ export class ConfigRepository {
     throw new CertDeskError('invalid_input', `Unable to find the ${sectionLabels[section]} ${JSON.stringify(key)}`, {
       remedy: known.length === 0 ? `No ${sectionLabels[section]} exists yet; add one first.` : `Known: ${known.join(', ')}.`,
     });
+  }
+
+  /** Removes one entry; nothing happens when there is none by that name. */
+  remove(section: Section, key: string): void {
+    const raw = this.#raw(section);
+    if (!Object.hasOwn(raw, key)) return;
+    this.#conf.set(section, Object.fromEntries(Object.entries(raw).filter(([name]) => name !== key)));
   }
 
   /** Adds or replaces one entry after validating it. */

@@ -28,6 +28,11 @@ export const accountSchema = z.strictObject({
   caFile: z.string().min(1).optional(),
   /** The account URL the CA returned at registration (RFC 8555 §7.3). */
   accountUrl: z.url().optional(),
+  /**
+   * The CA's staging directory, for rehearsals (`cert renew --dry-run`), and the account registered
+   * there on first use (its key is the secret of `<name>.staging`).
+   */
+  staging: z.strictObject({ directoryUrl: z.url({ protocol: /^https?$/ }), accountUrl: z.url().optional() }).optional(),
   createdAt: z.iso.datetime(),
 });
 /** A stored CA account. */
@@ -81,11 +86,30 @@ export const certificateSchema = z.strictObject({
 /** A stored certificate definition. */
 export type CertificateConfig = z.infer<typeof certificateSchema>;
 
+/**
+ * A monitor-only certificate: tracked for expiry and alerts, never renewed. `import`: a PEM file the
+ * admin obtained elsewhere (`cert import`); `tls`: whatever a TLS endpoint serves (`monitor add`),
+ * read again on every scheduler check.
+ */
+export const monitorSchema = z.discriminatedUnion('source', [
+  z.strictObject({ source: z.literal('import'), file: z.string().min(1), createdAt: z.iso.datetime() }),
+  z.strictObject({
+    source: z.literal('tls'),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    servername: z.string().min(1).max(253).optional(),
+    createdAt: z.iso.datetime(),
+  }),
+]);
+/** A stored monitor. */
+export type MonitorConfig = z.infer<typeof monitorSchema>;
+
 /** The sections of config.json the engine owns, each a map from name to entry. */
 export const sections = {
   accounts: accountSchema,
   dnsProviders: dnsProviderSchema,
   certificates: certificateSchema,
+  monitors: monitorSchema,
 } as const;
 /** A section name. */
 export type Section = keyof typeof sections;

@@ -70,8 +70,10 @@ describe('runCli', () => {
     it('help settings lists its subcommands', async () => {
       const { code, out } = await cli(['help', 'settings']);
       expect(code).toBe(0);
-      expect(out).toMatch(/^ {2}show +show the settings$/m);
-      expect(out).toMatch(/^ {2}set <key> <value> +change one setting$/m);
+      expect(out).toMatch(/^ {2}show \[options\] +show the settings$/m);
+      expect(out).toMatch(/^ {2}set \[options\] <key> <value> +change one setting$/m);
+      expect(out).toMatch(/^ {2}get \[options\] <key> +print one setting$/m);
+      expect(out).toMatch(/^ {2}unset \[options\] <key> +remove a policy setting so its default applies$/m);
     });
   });
 
@@ -204,13 +206,13 @@ describe('runCli', () => {
 
   describe('settings', () => {
     it('shows the defaults on an empty data dir, as text and as JSON', async () => {
-      expect(await inDataDir(['settings', 'show'])).toStrictEqual({
-        code: 0,
-        out: 'language = system\ntheme = system\n',
-        err: '',
-      });
+      const shown = await inDataDir(['settings', 'show']);
+      expect(shown).toMatchObject({ code: 0, err: '' });
+      expect(shown.out).toMatch(/^language = system\ntheme = system\nrenewal\.remainingFraction = 0\.333\d* \(default\)\n/);
+      expect(shown.out).toContain('retry.firstDelay = 1m (default)\nretry.factor = 2 (default)\nretry.maxDelay = 6h (default)\n');
+      expect(shown.out).toContain('alerts.thresholds = 30,14,7,3,1 (default)\n');
       const json = await inDataDir(['--json', 'settings', 'show']);
-      expect(JSON.parse(json.out)).toStrictEqual({ language: 'system', theme: 'system' });
+      expect(JSON.parse(json.out)).toMatchObject({ language: 'system', theme: 'system', policy: { 'retry.giveUpAfter': '30d', 'scheduler.checkInterval': '1h', 'scheduler.concurrency': '2' } });
     });
 
     it('set theme dark writes config.json, and show reads it back', async () => {
@@ -224,12 +226,14 @@ describe('runCli', () => {
 
       const shown = await inDataDir(['--json', 'settings', 'show']);
       expect(shown.code).toBe(0);
-      expect(JSON.parse(shown.out)).toStrictEqual({ language: 'system', theme: 'dark' });
+      expect(JSON.parse(shown.out)).toMatchObject({ language: 'system', theme: 'dark' });
     });
 
     it('`settings` alone shows the settings', async () => {
       await inDataDir(['settings', 'set', 'language', 'zh-CN']);
-      expect(await inDataDir(['settings'])).toStrictEqual({ code: 0, out: 'language = zh-CN\ntheme = system\n', err: '' });
+      const shown = await inDataDir(['settings']);
+      expect(shown).toMatchObject({ code: 0, err: '' });
+      expect(shown.out.startsWith('language = zh-CN\ntheme = system\nrenewal.')).toBe(true);
     });
 
     it('set --json prints the new settings as JSON', async () => {
@@ -288,6 +292,7 @@ describe('runCli', () => {
         await writeFile(configFile(), '{not json');
         const { code, out, err } = await inDataDir(['settings', 'show']);
         expect(err).toContain('certdesk: error: Unable to read settings, using defaults');
+        expect(err).toContain('certdesk: warning: ');
         expect(out).toBe('language = system\ntheme = system\n');
         expect(code).toBe(0);
         expect(await readFile(configFile(), 'utf8')).toBe('{not json');
