@@ -99,25 +99,31 @@ describe('DNS-01 through RFC 2136 (TSIG) on BIND9', () => {
   });
 });
 
+/**
+ * Writes an exec hook (lego's convention: `present|cleanup <fqdn> <value>`) into `dir` that updates
+ * BIND9 with nsupdate and its TSIG key; `first` are shell lines run before the update.
+ */
+async function writeNsupdateHook(dir: string, first: ReadonlyArray<string>): Promise<string> {
+  const keyFile = path.join(dir, 'tsig.key');
+  await writeFile(keyFile, `key "${bind.tsig.name}" {\n  algorithm ${bind.tsig.algorithm};\n  secret "${bind.tsig.secret}";\n};\n`, { mode: 0o600 });
+  const hook = path.join(dir, 'hook.sh');
+  await writeFile(hook, [
+    '#!/bin/sh',
+    'set -eu',
+    ...first,
+    'case "$1" in present) op=add ;; cleanup) op=delete ;; *) exit 2 ;; esac',
+    `printf 'server 127.0.0.1 ${bind.port}\\nupdate %s %s 60 TXT "%s"\\nsend\\n' "$op" "$2" "$3" | nsupdate -k '${keyFile}'`,
+    '',
+  ].join('\n'));
+  await chmod(hook, 0o755);
+  return hook;
+}
+
 describe('DNS-01 through an exec hook (lego convention)', () => {
   it('runs "<hook> present|cleanup <fqdn> <value>" and obtains the certificate', async () => {
     const hookDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-hook-'));
     const calls = path.join(hookDir, 'calls.log');
-    const keyFile = path.join(hookDir, 'tsig.key');
-    await writeFile(keyFile, `key "${bind.tsig.name}" {\n  algorithm ${bind.tsig.algorithm};\n  secret "${bind.tsig.secret}";\n};\n`, { mode: 0o600 });
-    const hook = path.join(hookDir, 'hook.sh');
-    await writeFile(
-      hook,
-      [
-        '#!/bin/sh',
-        'set -eu',
-        `echo "$1 $2" >> '${calls}'`,
-        'case "$1" in present) op=add ;; cleanup) op=delete ;; *) exit 2 ;; esac',
-        `printf 'server 127.0.0.1 ${bind.port}\\nupdate %s %s 60 TXT "%s"\\nsend\\n' "$op" "$2" "$3" | nsupdate -k '${keyFile}'`,
-        '',
-      ].join('\n'),
-    );
-    await chmod(hook, 0o755);
+    const hook = await writeNsupdateHook(hookDir, [`echo "$1 $2" >> '${calls}'`]);
     try {
       expect((await cli('dns', 'add', 'hook', '--provider', 'exec', '--command', hook, '--resolver', bind.address)).code).toBe(0);
       expect((await cli('cert', 'add', 'api', '--domain', 'api.certdesk.test', '--ca', 'pebble', '--dns', 'hook')).code).toBe(0);
@@ -134,19 +140,8 @@ describe('DNS-01 through an exec hook (lego convention)', () => {
   it('a daemon told to stop (SIGTERM) mid-step keeps its lock, finishes the renewal and exits 0', async () => {
     const hookDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-hook-'));
     const presenting = path.join(hookDir, 'presenting');
-    const keyFile = path.join(hookDir, 'tsig.key');
-    await writeFile(keyFile, `key "${bind.tsig.name}" {\n  algorithm ${bind.tsig.algorithm};\n  secret "${bind.tsig.secret}";\n};\n`, { mode: 0o600 });
-    const hook = path.join(hookDir, 'slow-hook.sh');
     // A DNS API that takes a few seconds: long enough to stop the daemon in the middle of it.
-    await writeFile(hook, [
-      '#!/bin/sh',
-      'set -eu',
-      'case "$1" in present) op=add ;; cleanup) op=delete ;; *) exit 2 ;; esac',
-      `if [ "$op" = add ]; then touch '${presenting}'; sleep 3; fi`,
-      `printf 'server 127.0.0.1 ${bind.port}\\nupdate %s %s 60 TXT "%s"\\nsend\\n' "$op" "$2" "$3" | nsupdate -k '${keyFile}'`,
-      '',
-    ].join('\n'));
-    await chmod(hook, 0o755);
+    const hook = await writeNsupdateHook(hookDir, [`if [ "$1" = present ]; then touch '${presenting}'; sleep 3; fi`]);
     const lockFile = path.join(dataDir, 'locks', 'slow.lock');
     try {
       expect((await cli('dns', 'add', 'slow', '--provider', 'exec', '--command', hook, '--resolver', bind.address)).code).toBe(0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CertDeskError } from '../errors.ts';
-import { modes, readIfExists, writeJsonAtomic } from '../fs/atomic.ts';
+import { modes, readJsonFile, writeJsonAtomic } from '../fs/atomic.ts';
 import { orderStatuses } from './order-machine.ts';
 
 /**
@@ -59,19 +59,9 @@ export type Journal = z.infer<typeof journalSchema>;
  * `invalid_data` error: the runner must not guess, and the admin is told which file to move aside.
  */
 export async function readJournal(file: string): Promise<Journal | undefined> {
-  const text = await readIfExists(file);
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    value = undefined;
-  }
-  const parsed = journalSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new CertDeskError('invalid_data', `Unable to read the order journal ${file}, it is damaged`, {
+  return readJsonFile(file, journalSchema, () => new CertDeskError('invalid_data', `Unable to read the order journal ${file}, it is damaged`, {
     remedy: 'Move the file aside and renew again; CertDesk then starts a new order.',
-  });
+  }));
 }
 
 /** Writes the journal atomically (temp file + fsync + rename), stamping `updatedAt`. */

@@ -38,3 +38,22 @@ export async function readIfExists(file: string): Promise<string | undefined> {
 export function isErrnoCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
+
+/**
+ * Reads a JSON file written by {@link writeJsonAtomic} and checks it with `schema`: `undefined` when
+ * the file does not exist; `damaged()`'s error when it is not JSON or does not fit (never a guess or
+ * a silent reset). Other read errors are thrown as they are.
+ */
+export async function readJsonFile<T>(file: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, damaged: () => Error): Promise<T | undefined> {
+  const text = await readIfExists(file);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw damaged();
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw damaged();
+}

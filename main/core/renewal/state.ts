@@ -12,7 +12,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CertDeskError } from '../errors.ts';
-import { modes, readIfExists, writeJsonAtomic } from '../fs/atomic.ts';
+import { modes, readIfExists, readJsonFile, writeJsonAtomic } from '../fs/atomic.ts';
 import type { SpendEvent } from './rate-budget.ts';
 
 const translations = z.strictObject({ en: z.string(), 'zh-CN': z.string() });
@@ -76,19 +76,10 @@ export const emptyRenewalState: RenewalState = { version: 1 };
 
 /** Reads the state, or {@link emptyRenewalState} when there is none; throws `invalid_data` when it is damaged. */
 export async function readRenewalState(file: string): Promise<RenewalState> {
-  const text = await readIfExists(file);
-  if (text === undefined) return emptyRenewalState;
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    value = undefined;
-  }
-  const parsed = stateSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new CertDeskError('invalid_data', `Unable to read the renewal state ${file}, it is damaged`, {
+  const state = await readJsonFile(file, stateSchema, () => new CertDeskError('invalid_data', `Unable to read the renewal state ${file}, it is damaged`, {
     remedy: 'Move the file aside; CertDesk then forgets failed attempts and raised alerts for this certificate and starts afresh.',
-  });
+  }));
+  return state ?? emptyRenewalState;
 }
 
 /**
