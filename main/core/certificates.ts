@@ -320,7 +320,10 @@ export class CertificateService {
   /** `cert list`: managed certificates, then monitor-only ones. */
   async listCertificates(): Promise<ReadonlyArray<CertificateSummary>> {
     return Promise.all([
-      ...this.#config.list('certificates').map(([id, config]) => this.#summary(id, config)),
+      ...(() => {
+        const policies = this.#policies();
+        return this.#config.list('certificates').map(([id, config]) => this.#summary(id, config, { policies }));
+      })(),
       ...this.#config.list('monitors').map(([id, config]) => this.#monitorSummary(id, config)),
     ]);
   }
@@ -596,6 +599,22 @@ export class CertificateService {
   }
 
   /** The policy for certificates of one CA account (its retry and rate-limit overrides applied). */
+  /**
+   * {@link #accountPolicy}, read once per account for one pass over many certificates (each read
+   * parses config.json, which grows with them); a later pass sees later changes.
+   */
+  #policies(): (name: string) => EffectivePolicy {
+    const memo = new Map<string, EffectivePolicy>();
+    return (name) => {
+      let policy = memo.get(name);
+      if (policy === undefined) {
+        policy = this.#accountPolicy(name);
+        memo.set(name, policy);
+      }
+      return policy;
+    };
+  }
+
   #accountPolicy(name: string): EffectivePolicy {
     return this.#policy.effective({ name, directoryUrl: this.#config.get('accounts', name).directoryUrl });
   }
@@ -633,11 +652,30 @@ export class CertificateService {
         });
       }
     }
+    const policies = this.#policies();
+    // One directory read per account and pass: a CA that is down costs one failure, not one per certificate.
+    const ariUrls = new Map<string, Promise<string | undefined>>();
+    const ariUrl = (ca: string): Promise<string | undefined> => {
+      let url = ariUrls.get(ca);
+      if (url === undefined) {
+        url = this.#ariUrl(ca);
+        ariUrls.set(ca, url);
+      }
+      return url;
+    };
     for (const [id, config] of this.#config.list('certificates')) {
-      await this.#guard(id, 'refresh the ARI window', () => this.#refreshAri(id, config));
+      await this.#guard(id, 'refresh the ARI window', () => this.#refreshAri(id, config, ariUrl));
+      await this.#guard(id, 'raise expiry alerts', async () => {
+        const live = await this.#vault.current(id);
+        if (live !== undefined) await this.#expiryAlerts(id, live.meta, { config, policy: policies(config.ca) });
+      });
     }
-    for (const id of [...this.certificateIds(), ...this.#config.list('monitors').map(([name]) => name)]) {
-      await this.#guard(id, 'raise expiry alerts', () => this.#expiryAlerts(id));
+    const global = this.#policy.effective();
+    for (const [id] of this.#config.list('monitors')) {
+      await this.#guard(id, 'raise expiry alerts', async () => {
+        const meta = await this.#liveMeta(id);
+        if (meta !== undefined) await this.#expiryAlerts(id, meta, { policy: global });
+      });
     }
     return this.dueTimes();
   }
@@ -651,13 +689,13 @@ export class CertificateService {
   }
 
   /** Fetches the CA's window for the live certificate when the stored one is stale or belongs to an older serial. */
-  async #refreshAri(id: string, config: CertificateConfig): Promise<void> {
+  async #refreshAri(id: string, config: CertificateConfig, ariUrl: (ca: string) => Promise<string | undefined> = (ca) => this.#ariUrl(ca)): Promise<void> {
     const live = await this.#vault.current(id);
     const now = this.#now();
     if (live === undefined || new Date(live.meta.notAfter) <= now) return;
     const state = await this.#states.read(id);
     if (state.ari?.serial === live.meta.serial && new Date(state.ari.retryAfter) > now) return;
-    const url = await this.#ariUrl(config.ca);
+    const url = await ariUrl(config.ca);
     if (url === undefined) return;
     const { transport } = await this.#account(config.ca);
     const certId = ariCertId((await this.#vault.currentPemSet(id)).cert);
@@ -684,17 +722,17 @@ export class CertificateService {
     }
   }
 
-  /** Raises the expiry alert that is due for the certificate's live (or monitored) version, once. */
-  async #expiryAlerts(id: string): Promise<void> {
-    const meta = await this.#liveMeta(id);
-    if (meta === undefined) return;
-    const config = this.#config.find('certificates', id);
+  /**
+   * Raises the expiry alert that is due for a certificate's live version (`config` given) or a
+   * monitored one, once per threshold and serial.
+   */
+  async #expiryAlerts(id: string, meta: CertificateMeta, options: { readonly config?: CertificateConfig; readonly policy: EffectivePolicy }): Promise<void> {
+    const { config, policy } = options;
     const state = await this.#states.read(id);
-    const policy = config === undefined ? this.#policy.effective() : this.#accountPolicy(config.ca);
     const notAfter = new Date(meta.notAfter);
     // For a managed certificate only thresholds after its planned renewal count: an alert before
     // renewal was even due would be noise, so any alert means renewal is late.
-    const renewAt = config === undefined ? undefined : this.#decide(config, meta, state).renewAt;
+    const renewAt = config === undefined ? undefined : this.#decide(config, meta, state, () => policy).renewAt;
     const thresholds = renewAt === undefined
       ? policy.alerts.thresholds
       : policy.alerts.thresholds.filter((days) => days * dayMs < notAfter.getTime() - renewAt.getTime());
@@ -715,12 +753,13 @@ export class CertificateService {
   async dueTimes(): Promise<ReadonlyArray<DueCertificate>> {
     const now = this.#now();
     const due: DueCertificate[] = [];
+    const policies = this.#policies();
     for (const [id, config] of this.#config.list('certificates')) {
       const live = await this.#vault.current(id);
       const state = await this.#states.read(id);
       if (state.attempts?.stopped !== undefined) continue;
       const journal = await readJournal(this.#o.paths.journal(id));
-      const checkAt = live === undefined || state.attempts !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state));
+      const checkAt = live === undefined || state.attempts !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state, policies));
       const waits = [checkAt.getTime(), ...[state.attempts?.nextAttemptAt, journal?.notBefore].flatMap((value) => (value === undefined ? [] : [new Date(value).getTime()]))];
       due.push({ id, dueAt: new Date(Math.max(...waits)) });
     }
@@ -828,7 +867,7 @@ export class CertificateService {
   }
 
   /** What `renewalDecision` looks at for a managed certificate: its policy and the CA's window for this serial. */
-  #decisionInput(config: CertificateConfig, meta: CertificateMeta, state: RenewalState): Parameters<typeof renewalDecision>[0] {
+  #decisionInput(config: CertificateConfig, meta: CertificateMeta, state: RenewalState, policies = this.#policies()): Parameters<typeof renewalDecision>[0] {
     const ari: AriWindow | undefined = state.ari?.serial === meta.serial
       ? { start: new Date(state.ari.start), end: new Date(state.ari.end), retryAfter: new Date(state.ari.retryAfter) }
       : undefined;
@@ -837,13 +876,13 @@ export class CertificateService {
       notAfter: new Date(meta.notAfter),
       now: this.#now(),
       seed: meta.serial,
-      policy: this.#accountPolicy(config.ca).renewal,
+      policy: policies(config.ca).renewal,
       ...(ari === undefined ? {} : { ari }),
     };
   }
 
-  #decide(config: CertificateConfig, meta: CertificateMeta, state: RenewalState): ReturnType<typeof renewalDecision> {
-    return renewalDecision(this.#decisionInput(config, meta, state));
+  #decide(config: CertificateConfig, meta: CertificateMeta, state: RenewalState, policies = this.#policies()): ReturnType<typeof renewalDecision> {
+    return renewalDecision(this.#decisionInput(config, meta, state, policies));
   }
 
   /** The live version's certificate, or a monitor's observed one. */
@@ -858,7 +897,7 @@ export class CertificateService {
     await notifyAll(this.#o.notifiers ?? [], alert, this.#o.logger);
   }
 
-  async #summary(id: string, config: CertificateConfig, options: { budget?: boolean } = {}): Promise<CertificateSummary> {
+  async #summary(id: string, config: CertificateConfig, options: { budget?: boolean; policies?: (name: string) => EffectivePolicy } = {}): Promise<CertificateSummary> {
     const live = await this.#vault.current(id);
     const journal = await readJournal(this.#o.paths.journal(id));
     const state = await this.#states.read(id);
@@ -882,7 +921,7 @@ export class CertificateService {
     const failing = attempts?.stopped !== undefined ? 'stopped' as const : attempts !== undefined ? 'failing' as const : undefined;
     if (live === undefined) return { ...base, status: failing ?? (journal === undefined ? 'none' : 'renewing'), ...extra };
     const expired = new Date(live.meta.notAfter).getTime() <= this.#now().getTime();
-    const decision = this.#decide(config, live.meta, state);
+    const decision = this.#decide(config, live.meta, state, options.policies);
     const ari = state.ari?.serial === live.meta.serial ? state.ari : undefined;
     return {
       ...base,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures and prints; asserts nothing. Figures: settings read and write through
- * the core on real files, the CLI's cold start as a fresh process (what cron pays per run), then
- * the ACME comparison against Pebble (acme.ts). Builds the CLI first if it is missing.
+ * the core on real files, the CLI's cold start as a fresh process (what cron pays per run), a
+ * scheduler check over 10–500 certificates (renewal.ts), then the ACME comparison against Pebble
+ * (acme.ts). Builds the CLI first if it is missing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createLineLogger } from '../../main/core/logger.ts';
 import { CertDeskService } from '../../main/core/service.ts';
 import { createAppInfo } from '../../main/core/version.ts';
 import { ensureBuiltCli, runAcmeBenchmark } from './acme.ts';
+import { runRenewalBenchmark } from './renewal.ts';
 
 /** Runs `fn` `iterations` times after a warm-up and reports the median and p95 per call. */
 function measure(name: string, iterations: number, fn: (i: number) => void): void {
@@ -55,4 +57,5 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
+await runRenewalBenchmark();
 await runAcmeBenchmark();
