@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { describeFailedRun, lastLines, runCommand } from '../../process/run-command.ts';
 import { DnsError } from './dns-error.ts';
-import { displayName, formatDuration } from './names.ts';
+import { displayName } from './names.ts';
 import type { DnsProvider } from './provider.ts';
 
 /**
@@ -11,26 +11,8 @@ import type { DnsProvider } from './provider.ts';
  */
 export const EXEC_DEFAULT_TIMEOUT_MS = 120_000;
 
-/** After SIGTERM on timeout, how long the process group gets to exit before SIGKILL. */
-const KILL_GRACE_MS = 2_000;
-
-/**
- * Output kept per run: the tail explains a failure, and a chatty or runaway script must not grow
- * memory without bound. 16 KiB is a few hundred lines.
- */
-const MAX_OUTPUT_CHARS = 16 * 1024;
-
-/** Lines of that output quoted in an error message. */
+/** Lines of the command's output quoted in an error message. */
 const ERROR_TAIL_LINES = 10;
-
-/** A quoted line longer than this is cut: one minified JSON blob should not swamp the message. */
-const MAX_LINE_CHARS = 300;
-
-/**
- * After the command exits, how long to wait for its output pipes to close. A background grandchild
- * that inherited them would otherwise hold the run open until it exits.
- */
-const PIPE_DRAIN_MS = 500;
 
 /** Settings of the exec provider, as `dns add --provider exec` takes them. */
 export interface ExecOptions {
@@ -89,81 +71,6 @@ export function validateExecCommand(command: string): string {
   return path;
 }
 
-/** Keeps the last {@link MAX_OUTPUT_CHARS} characters of everything written to it. */
-class OutputTail {
-  private text = '';
-  push(chunk: string): void {
-    this.text += chunk;
-    if (this.text.length > MAX_OUTPUT_CHARS) this.text = this.text.slice(-MAX_OUTPUT_CHARS);
-  }
-  lines(count: number): string {
-    const lines = this.text.split(/\r?\n/).filter((line) => line.trim() !== '').slice(-count);
-    return lines.map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line)).join('\n');
-  }
-}
-
-/** Signals the command's whole process group (it leads one: spawned detached), or the tree on Windows. */
-function killTree(pid: number, signal: NodeJS.Signals): void {
-  try {
-    if (process.platform === 'win32') {
-      // Windows has no process groups to signal; taskkill /T walks the tree, /F forces.
-      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
-    } else {
-      process.kill(-pid, signal);
-    }
-  } catch {
-    // The group is already gone.
-  }
-}
-
-type RunResult =
-  | { readonly kind: 'exited'; readonly code: number }
-  | { readonly kind: 'signal'; readonly signal: string }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'spawn_failed'; readonly error: NodeJS.ErrnoException };
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number, output: OutputTail): Promise<RunResult> {
-  return new Promise((resolve) => {
-    // detached: the command leads its own process group, so a timeout can kill what it started too.
-    const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid === undefined) return;
-      const pid = child.pid;
-      killTree(pid, 'SIGTERM');
-      killTimer = setTimeout(() => { killTree(pid, 'SIGKILL'); }, KILL_GRACE_MS);
-    }, timeoutMs);
-    let settled = false;
-    const finish = (result: RunResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output.push(chunk); });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output.push(chunk); });
-    child.on('error', (error: NodeJS.ErrnoException) => { finish({ kind: 'spawn_failed', error }); });
-    child.on('exit', (code, signal) => {
-      // The SIGKILL follow-up still runs if a grandchild ignored SIGTERM: the group must go.
-      if (!timedOut) clearTimeout(killTimer);
-      const result: RunResult = timedOut
-        ? { kind: 'timeout' }
-        : code === null ? { kind: 'signal', signal: signal ?? 'unknown' } : { kind: 'exited', code };
-      const drained = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish(result);
-      }, PIPE_DRAIN_MS);
-      child.once('close', () => {
-        clearTimeout(drained);
-        finish(result);
-      });
-    });
-  });
-}
-
 /**
  * Creates the exec provider, compatible with lego's `exec` provider: the command is run as
  * `<command> present <fqdn> <value>` and `<command> cleanup <fqdn> <value>` with `fqdn` absolute
@@ -186,8 +93,7 @@ export function createExecProvider(options: ExecOptions): DnsProvider {
   const invoke = async (mode: 'present' | 'cleanup', fqdn: string, value: string): Promise<void> => {
     const absolute = fqdn.endsWith('.') ? fqdn : `${fqdn}.`;
     const action = `${mode === 'present' ? 'add' : 'remove'} the TXT record ${displayName(absolute)} with ${command}`;
-    const output = new OutputTail();
-    const result = await run(command, [mode, absolute, value], env, timeoutMs, output);
+    const { result, output } = await runCommand(command, [mode, absolute, value], { env, timeoutMs });
     if (result.kind === 'exited' && result.code === 0) return;
     if (result.kind === 'spawn_failed') {
       throw new DnsError('bad_config', `Unable to ${action}, it could not be started (${result.error.code ?? result.error.message})`, {
@@ -195,10 +101,8 @@ export function createExecProvider(options: ExecOptions): DnsProvider {
         cause: result.error,
       });
     }
-    const how = result.kind === 'timeout'
-      ? `it did not finish within ${formatDuration(timeoutMs)} and was stopped`
-      : result.kind === 'signal' ? `it was killed by ${result.signal}` : `it exited with code ${result.code}`;
-    const tail = output.lines(ERROR_TAIL_LINES);
+    const how = describeFailedRun(result, timeoutMs);
+    const tail = lastLines(output, ERROR_TAIL_LINES);
     throw new DnsError('command_failed', `Unable to ${action}, ${how}${tail === '' ? ' and printed nothing' : `; its last output:\n${tail}`}`, {
       remedy: `Run \`${command} ${mode} ${absolute} ${value}\` by hand to see why it fails.`,
     });
