@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'acme_failed' // an ACME order did not complete for a reason that may pass (retry later)
   | 'needs_admin' // an ACME order failed for a reason only the admin can fix; no automatic retry
   | 'export_failed' // a certificate could not be written to a folder
+  | 'hook_failed' // an export target's deploy hook exited non-zero, was killed or timed out
   | 'dns_failed' // a DNS provider or the propagation check failed for a reason that may pass
   | 'alert_failed' // an alert could not be delivered (webhook unreachable, refused, timed out)
   | 'probe_failed' // a TLS endpoint's certificate could not be read (name, connection, handshake)
