@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertDeskError } from '../../../../../main/core/errors.ts';
 import { dataPaths, type DataPaths } from '../../../../../main/core/paths.ts';
-import { Vault, pemFileNames, pemSetFrom, writePemSet, type PemSet, type StoredVersion } from '../../../../../main/core/vault/vault.ts';
+import { Vault, defaultKeep, pemFileNames, pemSetFrom, writePemSet, type PemSet, type StoredVersion } from '../../../../../main/core/vault/vault.ts';
 import { describeChain } from '../../../../../main/core/vault/x509.ts';
 import { createTestCa, type TestCa } from '../../../../support/test-ca.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
@@ -13,11 +14,14 @@ import { rejection, thrown } from '../../support/thrown.ts';
 /** Two independent CAs, so certificates and keys that do not belong together are at hand. */
 let first: TestCa;
 let second: TestCa;
+/** Seven more, one per version, so every stored version of a certificate has its own serial. */
+let series: TestCa[];
 
 beforeAll(async () => {
-  [first, second] = await Promise.all([
+  [first, second, ...series] = await Promise.all([
     createTestCa({ hosts: ['example.com', 'www.example.com'] }),
     createTestCa({ hosts: ['other.example'] }),
+    ...Array.from({ length: 7 }, () => createTestCa({ hosts: ['example.com'] })),
   ]);
 }, 60_000);
 
@@ -264,10 +268,484 @@ describe('Vault', () => {
       expect((error as CertDeskError).remedy).toBe('Obtain it first: certdesk cert renew example-com');
     });
 
-    it('reports a missing file of the live version as invalid_data naming it', async () => {
+    it('reports a missing file of the live version as invalid_data naming it, as current() does', async () => {
       const { dir } = await vault().store('example-com', firstSet());
       await rm(path.join(dir, 'privkey.pem'));
-      await expectCode(vault().currentPemSet('example-com'), 'invalid_data', new RegExp(`${path.join(dir, 'privkey.pem')}, it is missing$`));
+      await expectCode(vault().currentPemSet('example-com'), 'invalid_data', /^Unable to read version 1 of example-com, privkey\.pem is missing$/);
+    });
+
+    it('verifies the files it returns: a damaged key is invalid_data, never handed out', async () => {
+      const { dir } = await vault().store('example-com', firstSet());
+      await writeFile(path.join(dir, 'privkey.pem'), first.leafKeyPem.slice(0, 60));
+      await expectCode(vault().currentPemSet('example-com'), 'invalid_data', /^Unable to use version 1 of example-com, privkey\.pem is damaged \(/);
+    });
+  });
+});
+
+describe('Vault versions: integrity, listing, retention, rollback, revocation', () => {
+  const tempDir = useTempDir('vault-versions');
+  const paths = (): DataPaths => dataPaths(tempDir());
+  const vault = (): Vault => new Vault(paths());
+  const id = 'example-com';
+  /** The set of version `n` (1-based) in a series: each from its own CA, so each has its own serial. */
+  const setOf = (n: number): PemSet => {
+    const ca = series[(n - 1) % series.length];
+    if (ca === undefined) throw new Error('no test CA');
+    return pemSetFrom(`${ca.leafCertPem}${ca.caCertPem}`, ca.leafKeyPem);
+  };
+  const serialOf = (n: number): string => describeChain(setOf(n).fullchain, 'x').serial;
+  const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+  const readMeta = async (n: number): Promise<Record<string, unknown>> =>
+    JSON.parse(await readFile(path.join(paths().version(id, n), 'meta.json'), 'utf8')) as Record<string, unknown>;
+  const pointer = async (): Promise<string> => readFile(paths().current(id), 'utf8');
+  const dirsOnDisk = async (): Promise<string[]> => (await readdir(paths().versionsDir(id))).sort((a, b) => Number(a) - Number(b));
+
+  /** Stores versions 1..count, keeping them all. */
+  async function storeSeries(count: number, v: Vault = vault()): Promise<StoredVersion[]> {
+    const stored: StoredVersion[] = [];
+    for (let n = 1; n <= count; n += 1) stored.push(await v.store(id, setOf(n), { keep: 100 }));
+    return stored;
+  }
+
+  /** Writes version `n` exactly as the code before hashes were recorded did, and makes it live. */
+  async function storeOldFormat(n: number, set: PemSet = setOf(n)): Promise<string> {
+    const dir = paths().version(id, n);
+    await writePemSet(dir, set);
+    await writeFile(path.join(dir, 'meta.json'), `${JSON.stringify({ version: n, storedAt: '2024-05-06T07:08:09.000Z', ...describeChain(set.fullchain, 'x') }, null, 2)}\n`);
+    await writeFile(paths().current(id), `${n}\n`);
+    return dir;
+  }
+
+  describe('store', () => {
+    it('writes meta.json with the version, when, where from, the parsed certificate and the SHA-256 of each PEM file', async () => {
+      const before = Date.now();
+      const stored = await vault().store(id, setOf(1));
+      const meta = await readMeta(1);
+      expect(meta).toStrictEqual({
+        version: 1,
+        storedAt: meta.storedAt,
+        source: 'acme',
+        ...describeChain(setOf(1).fullchain, 'x'),
+        files: {
+          'cert.pem': sha256(setOf(1).cert),
+          'chain.pem': sha256(setOf(1).chain),
+          'fullchain.pem': sha256(setOf(1).fullchain),
+          'privkey.pem': sha256(setOf(1).privkey),
+        },
+      });
+      expect(Date.parse(String(meta.storedAt))).toBeGreaterThanOrEqual(before - 1000);
+      for (const file of Object.values(pemFileNames)) {
+        expect((meta.files as Record<string, string>)[file]).toBe(sha256(await readFile(path.join(stored.dir, file), 'utf8')));
+      }
+      expect(stored).toStrictEqual({ version: 1, dir: paths().version(id, 1), meta: describeChain(setOf(1).fullchain, 'x') });
+    });
+
+    it('records the source and the CA account it came from, and returns them', async () => {
+      const stored = await vault().store(id, setOf(1), { source: 'import', ca: 'standby-ca' });
+      expect(stored.issuedBy).toBe('standby-ca');
+      expect(await readMeta(1)).toMatchObject({ source: 'import', ca: 'standby-ca' });
+      expect(await vault().current(id)).toMatchObject({ version: 1, issuedBy: 'standby-ca' });
+      expect((await vault().versions(id))[0]).toMatchObject({ source: 'import', issuedBy: 'standby-ca' });
+    });
+
+    it('keeps every version folder 0700 and every private key 0600', async () => {
+      const stored = await storeSeries(3);
+      expect(await modeOf(paths().versionsDir(id))).toBe(0o700);
+      for (const { dir } of stored) {
+        expect(await modeOf(dir)).toBe(0o700);
+        expect(await modeOf(path.join(dir, 'privkey.pem'))).toBe(0o600);
+      }
+    });
+
+    it('refuses a set whose key is not its certificate\'s, before writing anything', async () => {
+      const mismatched: PemSet = { ...setOf(1), privkey: setOf(2).privkey };
+      await expectCode(vault().store(id, mismatched), 'invalid_data', /^Unable to store the certificate, it does not match the private key/);
+      expect(existsSync(paths().versionsDir(id))).toBe(false);
+      expect(existsSync(paths().current(id))).toBe(false);
+    });
+
+    it('refuses a set whose cert and chain are not its fullchain\'s leaf and rest, before writing anything', async () => {
+      await expectCode(vault().store(id, { ...setOf(1), cert: '' }), 'invalid_data', /^Unable to store the certificate, its cert and chain/);
+      await expectCode(vault().store(id, { ...setOf(1), chain: `${setOf(1).chain}${setOf(2).chain}` }), 'invalid_data', /^Unable to store the certificate, its cert and chain/);
+      expect(existsSync(paths().versionsDir(id))).toBe(false);
+    });
+
+    it.each([[0], [-1], [1.5], [Number.NaN]])('refuses keep %s as invalid_input before writing anything', async (keep) => {
+      await expectCode(vault().store(id, setOf(1), { keep }), 'invalid_input', /^Unable to prune old versions, keep must be a whole number of at least 1/);
+      expect(existsSync(paths().versionsDir(id))).toBe(false);
+    });
+
+    it('never writes into an existing folder: an interrupted store\'s number is skipped, its key left alone', async () => {
+      await vault().store(id, setOf(1));
+      const interrupted = paths().version(id, 2);
+      await writePemSet(interrupted, setOf(2));
+      const stored = await vault().store(id, setOf(3));
+      expect(stored.version).toBe(3);
+      expect(await readFile(path.join(interrupted, 'privkey.pem'), 'utf8')).toBe(setOf(2).privkey);
+    });
+  });
+
+  describe('versions', () => {
+    it('lists three stored versions newest first, the newest live', async () => {
+      await storeSeries(3);
+      const listed = await vault().versions(id);
+      expect(listed.map((info) => info.version)).toStrictEqual([3, 2, 1]);
+      expect(listed.map((info) => info.live)).toStrictEqual([true, false, false]);
+      expect(listed.map((info) => info.meta?.serial)).toStrictEqual([serialOf(3), serialOf(2), serialOf(1)]);
+      for (const [index, info] of listed.entries()) {
+        expect(info).toStrictEqual({
+          version: 3 - index,
+          storedAt: (await readMeta(3 - index)).storedAt,
+          meta: describeChain(setOf(3 - index).fullchain, 'x'),
+          live: index === 0,
+          source: 'acme',
+        });
+      }
+      expect(new Set(listed.map((info) => info.meta?.serial)).size).toBe(3);
+    });
+
+    it('is empty for a certificate never stored', async () => {
+      expect(await vault().versions(id)).toStrictEqual([]);
+    });
+
+    it('marks the live version after a rollback', async () => {
+      await storeSeries(3);
+      await vault().rollback(id, 1);
+      expect((await vault().versions(id)).map((info) => [info.version, info.live])).toStrictEqual([[3, false], [2, false], [1, true]]);
+    });
+
+    it('lists a damaged version with why, and the certificate meta.json recorded, instead of throwing', async () => {
+      const [, two] = await storeSeries(3);
+      if (two === undefined) throw new Error('no version 2');
+      await writeFile(path.join(two.dir, 'fullchain.pem'), 'hello\n');
+      const listed = await vault().versions(id);
+      const damaged = listed.find((info) => info.version === 2);
+      expect(damaged?.damaged).toBe(`fullchain.pem is damaged (${path.join(two.dir, 'fullchain.pem')} holds no PEM certificate)`);
+      expect(damaged?.meta).toStrictEqual(describeChain(setOf(2).fullchain, 'x'));
+      expect(listed.filter((info) => info.damaged !== undefined).map((info) => info.version)).toStrictEqual([2]);
+    });
+
+    it('lists none as live when current is damaged, without throwing', async () => {
+      await storeSeries(2);
+      await writeFile(paths().current(id), 'garbage\n');
+      expect((await vault().versions(id)).map((info) => info.live)).toStrictEqual([false, false]);
+    });
+  });
+
+  describe('integrity on load', () => {
+    it('refuses a live version whose privkey.pem was truncated, lists it damaged, and rolls back to the previous one', async () => {
+      const v = vault();
+      const [, two] = await storeSeries(2, v);
+      if (two === undefined) throw new Error('no version 2');
+      expect((await v.current(id))?.version).toBe(2);
+      const keyFile = path.join(two.dir, 'privkey.pem');
+      await truncate(keyFile, 40);
+
+      const error = await rejection(v.current(id));
+      expect(error).toBeInstanceOf(CertDeskError);
+      expect(error).toMatchObject({
+        code: 'invalid_data',
+        message: `Unable to use version 2 of ${id}, privkey.pem is damaged (${keyFile} is not the file that was stored, its SHA-256 differs from the one in meta.json)`,
+      });
+      expect((error as CertDeskError).remedy).toContain(`certdesk cert rollback ${id}`);
+      await expectCode(v.currentPemSet(id), 'invalid_data', /privkey\.pem is damaged/);
+      await expectCode(v.version(id, 2), 'invalid_data', /privkey\.pem is damaged/);
+      expect((await v.versions(id)).map((info) => [info.version, info.live, info.damaged?.split(' (')[0]])).toStrictEqual([
+        [2, true, 'privkey.pem is damaged'],
+        [1, false, undefined],
+      ]);
+
+      const back = await v.rollback(id);
+      expect(back).toStrictEqual({ version: 1, dir: paths().version(id, 1), meta: describeChain(setOf(1).fullchain, 'x') });
+      expect(await pointer()).toBe('1\n');
+      expect((await v.current(id))?.meta.serial).toBe(serialOf(1));
+      expect(await v.currentPemSet(id)).toStrictEqual(setOf(1));
+    });
+
+    it.each(Object.values(pemFileNames))('refuses a live version whose %s was edited, naming it', async (file) => {
+      const { dir } = await vault().store(id, setOf(1));
+      const target = path.join(dir, file);
+      await writeFile(target, `${await readFile(target, 'utf8')}\n`);
+      await expectCode(vault().current(id), 'invalid_data', new RegExp(`^Unable to use version 1 of ${id}, ${file.replace('.', '\\.')} is damaged \\(`));
+    });
+
+    it('notices a file changed after it was verified, even at the same size, in the same Vault', async () => {
+      const v = vault();
+      const { dir } = await v.store(id, setOf(1));
+      expect((await v.current(id))?.version).toBe(1);
+      const certFile = path.join(dir, 'cert.pem');
+      const text = await readFile(certFile, 'utf8');
+      const at = text.indexOf('\n') + 10;
+      await writeFile(certFile, `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`);
+      expect((await stat(certFile)).size).toBe(Buffer.byteLength(text));
+      await expectCode(v.current(id), 'invalid_data', /cert\.pem is damaged/);
+    });
+
+    it('reports a meta.json that is not JSON as damaged', async () => {
+      const { dir } = await vault().store(id, setOf(1));
+      await writeFile(path.join(dir, 'meta.json'), '{"version": 1,');
+      await expectCode(vault().current(id), 'invalid_data', new RegExp(`^Unable to use version 1 of ${id}, meta\\.json is damaged \\(.*meta\\.json is not JSON\\)$`));
+    });
+
+    it('reports a live version whose meta.json is missing', async () => {
+      const { dir } = await vault().store(id, setOf(1));
+      await rm(path.join(dir, 'meta.json'));
+      await expectCode(vault().current(id), 'invalid_data', /^Unable to read version 1 of example-com, meta\.json is missing$/);
+    });
+
+    it('version(n) reads any version, verified; undefined when there is none', async () => {
+      const v = vault();
+      await storeSeries(3, v);
+      expect(await v.version(id, 2)).toStrictEqual({ version: 2, dir: paths().version(id, 2), meta: describeChain(setOf(2).fullchain, 'x') });
+      expect(await v.version(id, 9)).toBeUndefined();
+      expect(await v.version('never-stored', 1)).toBeUndefined();
+      await writeFile(path.join(paths().version(id, 1), 'chain.pem'), 'x');
+      await expectCode(v.version(id, 1), 'invalid_data', /^Unable to use version 1 of example-com, chain\.pem is damaged/);
+    });
+
+    it.each([[0], [-3], [2.5], [Number.NaN]])('version(%s) is invalid_input', async (n) => {
+      await expectCode(vault().version(id, n), 'invalid_input', /is not a version number$/);
+    });
+  });
+
+  describe('an interrupted store (a version folder without meta.json)', () => {
+    it('is ignored: not live, not listed, not a version, not counted, and its number is never reused', async () => {
+      const v = vault();
+      await v.store(id, setOf(1));
+      await writePemSet(paths().version(id, 2), setOf(2));
+      expect((await v.current(id))?.version).toBe(1);
+      expect((await v.versions(id)).map((info) => info.version)).toStrictEqual([1]);
+      expect(await v.version(id, 2)).toBeUndefined();
+      await expectCode(v.rollback(id, 2), 'invalid_input', /^Unable to roll back example-com to version 2, there is no such version \(example-com has 1\)$/);
+      expect((await v.store(id, setOf(3))).version).toBe(3);
+      expect((await v.versions(id)).map((info) => info.version)).toStrictEqual([3, 1]);
+    });
+
+    it('does not take a retention slot, and is removed once older than every version kept', async () => {
+      const v = vault();
+      await v.store(id, setOf(1), { keep: 100 });
+      await writePemSet(paths().version(id, 2), setOf(2));
+      for (let n = 3; n <= 4; n += 1) await v.store(id, setOf(n), { keep: 100 });
+      expect(await v.prune(id, 3)).toStrictEqual([]);
+      expect(await dirsOnDisk()).toStrictEqual(['1', '2', '3', '4']);
+      expect(await v.prune(id, 2)).toStrictEqual([1, 2]);
+      expect(await dirsOnDisk()).toStrictEqual(['3', '4']);
+    });
+  });
+
+  describe('versions written before hashes were recorded', () => {
+    it('still load: current, currentPemSet, versions, rollback and store continue from them', async () => {
+      await storeOldFormat(1);
+      await storeOldFormat(2);
+      const v = vault();
+      expect(await v.current(id)).toStrictEqual({ version: 2, dir: paths().version(id, 2), meta: describeChain(setOf(2).fullchain, 'x') });
+      expect(await v.currentPemSet(id)).toStrictEqual(setOf(2));
+      expect(await v.versions(id)).toStrictEqual([
+        { version: 2, storedAt: '2024-05-06T07:08:09.000Z', meta: describeChain(setOf(2).fullchain, 'x'), live: true, source: 'acme' },
+        { version: 1, storedAt: '2024-05-06T07:08:09.000Z', meta: describeChain(setOf(1).fullchain, 'x'), live: false, source: 'acme' },
+      ]);
+      expect((await v.rollback(id)).version).toBe(1);
+      expect((await v.store(id, setOf(3))).version).toBe(3);
+      expect((await v.current(id))?.version).toBe(3);
+    });
+
+    it('are still checked: a key that is not the certificate\'s is damaged', async () => {
+      const dir = await storeOldFormat(1);
+      await writeFile(path.join(dir, 'privkey.pem'), setOf(2).privkey);
+      await expectCode(vault().current(id), 'invalid_data', new RegExp(`^Unable to use version 1 of ${id}, privkey\\.pem is damaged \\(.*privkey\\.pem is not the private key of the certificate in fullchain\\.pem\\)$`));
+    });
+
+    it('are still checked: a truncated cert.pem no longer matches fullchain.pem', async () => {
+      const dir = await storeOldFormat(1);
+      await truncate(path.join(dir, 'cert.pem'), 100);
+      await expectCode(vault().current(id), 'invalid_data', /^Unable to use version 1 of example-com, its files disagree \(cert\.pem followed by chain\.pem is not fullchain\.pem\)$/);
+      expect((await vault().versions(id))[0]?.damaged).toMatch(/^its files disagree/);
+    });
+
+    it('can be marked revoked and keep loading', async () => {
+      await storeOldFormat(1);
+      await vault().markRevoked(id, 1, 'keyCompromise', new Date('2025-01-02T03:04:05Z'));
+      expect(await vault().current(id)).toMatchObject({ version: 1, revoked: { at: '2025-01-02T03:04:05.000Z', reason: 'keyCompromise' } });
+      expect(await readMeta(1)).toMatchObject({ version: 1, storedAt: '2024-05-06T07:08:09.000Z', serial: serialOf(1) });
+    });
+  });
+
+  describe('prune', () => {
+    it(`keeps the newest ${defaultKeep} of 7 by default, store() pruning as it goes`, async () => {
+      const v = vault();
+      for (let n = 1; n <= 7; n += 1) await v.store(id, setOf(n));
+      expect(await dirsOnDisk()).toStrictEqual(['3', '4', '5', '6', '7']);
+      expect((await v.versions(id)).map((info) => info.meta?.serial)).toStrictEqual([7, 6, 5, 4, 3].map(serialOf));
+      expect((await v.current(id))?.version).toBe(7);
+    });
+
+    it('prunes to the keep given to store()', async () => {
+      const v = vault();
+      for (let n = 1; n <= 4; n += 1) await v.store(id, setOf(n), { keep: 2 });
+      expect(await dirsOnDisk()).toStrictEqual(['3', '4']);
+    });
+
+    it('deletes the oldest beyond keep and returns them, oldest first', async () => {
+      await storeSeries(7);
+      expect(await vault().prune(id, 5)).toStrictEqual([1, 2]);
+      expect(await dirsOnDisk()).toStrictEqual(['3', '4', '5', '6', '7']);
+      expect(await vault().prune(id, 5)).toStrictEqual([]);
+    });
+
+    it('never deletes the live version nor any newer than it, after a rollback', async () => {
+      const v = vault();
+      await storeSeries(7, v);
+      await v.rollback(id, 1);
+      expect(await v.prune(id, 5)).toStrictEqual([]);
+      expect(await v.prune(id, 1)).toStrictEqual([]);
+      expect(await dirsOnDisk()).toStrictEqual(['1', '2', '3', '4', '5', '6', '7']);
+      await v.rollback(id, 3);
+      expect(await v.prune(id, 2)).toStrictEqual([1, 2]);
+      expect(await dirsOnDisk()).toStrictEqual(['3', '4', '5', '6', '7']);
+      expect((await v.current(id))?.version).toBe(3);
+    });
+
+    it('deletes old versions after a rollback and a new store, keeping the live newest', async () => {
+      const v = vault();
+      await storeSeries(7, v);
+      await v.rollback(id, 2);
+      await v.store(id, setOf(1));
+      expect(await dirsOnDisk()).toStrictEqual(['4', '5', '6', '7', '8']);
+      expect((await v.current(id))?.version).toBe(8);
+    });
+
+    it('deletes nothing without a live version', async () => {
+      expect(await vault().prune(id)).toStrictEqual([]);
+    });
+
+    it('refuses when current is damaged: the live version is unknown', async () => {
+      await storeSeries(3);
+      await writeFile(paths().current(id), 'x\n');
+      await expectCode(vault().prune(id, 1), 'invalid_data', /does not name a version$/);
+      expect(await dirsOnDisk()).toStrictEqual(['1', '2', '3']);
+    });
+
+    it.each([[0], [2.5]])('refuses keep %s as invalid_input', async (keep) => {
+      await expectCode(vault().prune(id, keep), 'invalid_input', /keep must be a whole number/);
+    });
+
+    it('removes what an interrupted prune left behind', async () => {
+      await storeSeries(2);
+      const leftover = path.join(paths().versionsDir(id), '.pruning-1-deadbeef');
+      await writePemSet(leftover, setOf(1));
+      await vault().prune(id);
+      expect(existsSync(leftover)).toBe(false);
+      expect(await dirsOnDisk()).toStrictEqual(['1', '2']);
+    });
+  });
+
+  describe('rollback', () => {
+    it('by default makes the newest version older than the live one live, step by step, then refuses', async () => {
+      const v = vault();
+      await storeSeries(3, v);
+      expect(await v.rollback(id)).toStrictEqual({ version: 2, dir: paths().version(id, 2), meta: describeChain(setOf(2).fullchain, 'x') });
+      expect(await pointer()).toBe('2\n');
+      expect((await v.rollback(id)).version).toBe(1);
+      expect(await v.currentPemSet(id)).toStrictEqual(setOf(1));
+      const error = await rejection(v.rollback(id));
+      expect(error).toMatchObject({ code: 'invalid_input', message: 'Unable to roll back example-com, no version older than the live version 1 is intact and not revoked' });
+      expect((error as CertDeskError).remedy).toBe('Obtain a new one: certdesk cert renew example-com');
+      expect(await pointer()).toBe('1\n');
+    });
+
+    it('goes to the version given, older or newer than the live one', async () => {
+      const v = vault();
+      await storeSeries(3, v);
+      expect((await v.rollback(id, 1)).meta.serial).toBe(serialOf(1));
+      expect((await v.current(id))?.version).toBe(1);
+      expect((await v.rollback(id, 3)).version).toBe(3);
+      expect(await pointer()).toBe('3\n');
+    });
+
+    it('skips damaged and revoked versions by default, and says why when none is left', async () => {
+      const v = vault();
+      await storeSeries(4, v);
+      await truncate(path.join(paths().version(id, 3), 'privkey.pem'), 10);
+      await v.markRevoked(id, 2, 'superseded', new Date('2025-03-01T00:00:00Z'));
+      expect((await v.rollback(id)).version).toBe(1);
+      await v.rollback(id, 4);
+      await v.markRevoked(id, 1, 'superseded', new Date('2025-03-01T00:00:00Z'));
+      await expectCode(v.rollback(id), 'invalid_input', new RegExp(
+        '^Unable to roll back example-com, no version older than the live version 4 is intact and not revoked ' +
+        '\\(version 3: privkey\\.pem is damaged \\(.*\\); version 2: revoked; version 1: revoked\\)$',
+      ));
+      expect(await pointer()).toBe('4\n');
+    });
+
+    it.each([
+      ['a version that does not exist', 9, /^Unable to roll back example-com to version 9, there is no such version \(example-com has 3, 2, 1\)$/],
+      ['the live version', 3, /^Unable to roll back example-com to version 3, it is already live$/],
+      ['a version number that is none', 0, /^Unable to roll back example-com, 0 is not a version number$/],
+    ])('refuses %s as invalid_input, leaving current alone', async (_label, to, message) => {
+      await storeSeries(3);
+      await expectCode(vault().rollback(id, to), 'invalid_input', message);
+      expect(await pointer()).toBe('3\n');
+    });
+
+    it('refuses a damaged version, naming the file', async () => {
+      await storeSeries(3);
+      await writeFile(path.join(paths().version(id, 1), 'fullchain.pem'), '');
+      await expectCode(vault().rollback(id, 1), 'invalid_input', /^Unable to roll back example-com to version 1, fullchain\.pem is damaged \(.*fullchain\.pem holds no PEM certificate\)$/);
+      expect(await pointer()).toBe('3\n');
+    });
+
+    it('refuses a revoked version, saying when and why', async () => {
+      await storeSeries(3);
+      await vault().markRevoked(id, 2, 'keyCompromise', new Date('2025-02-03T04:05:06Z'));
+      await expectCode(vault().rollback(id, 2), 'invalid_input', /^Unable to roll back example-com to version 2, it was revoked at 2025-02-03T04:05:06\.000Z \(keyCompromise\)$/);
+      expect(await pointer()).toBe('3\n');
+    });
+
+    it('refuses a certificate never stored', async () => {
+      const error = await rejection(vault().rollback(id));
+      expect(error).toMatchObject({ code: 'invalid_input', message: 'Unable to roll back example-com, it has no certificate yet' });
+    });
+
+    it('repairs a damaged current pointer: by default the newest intact version becomes live', async () => {
+      await storeSeries(3);
+      await writeFile(paths().current(id), 'garbage');
+      await truncate(path.join(paths().version(id, 3), 'cert.pem'), 0);
+      expect((await vault().rollback(id)).version).toBe(2);
+      expect(await pointer()).toBe('2\n');
+    });
+  });
+
+  describe('markRevoked', () => {
+    it('records when and why in meta.json, keeping the hashes, and the version keeps loading', async () => {
+      const v = vault();
+      await storeSeries(2, v);
+      const before = await readMeta(2);
+      await v.markRevoked(id, 2, 'keyCompromise', new Date('2025-04-05T06:07:08Z'));
+      const revoked = { at: '2025-04-05T06:07:08.000Z', reason: 'keyCompromise' };
+      expect(await readMeta(2)).toStrictEqual({ ...before, revoked });
+      expect(await modeOf(path.join(paths().version(id, 2), 'meta.json'))).toBe(0o644);
+      expect(await v.current(id)).toStrictEqual({ version: 2, dir: paths().version(id, 2), meta: describeChain(setOf(2).fullchain, 'x'), revoked });
+      expect((await v.versions(id)).map((info) => info.revoked)).toStrictEqual([revoked, undefined]);
+    });
+
+    it('keeps the first record when marked again', async () => {
+      await storeSeries(1);
+      await vault().markRevoked(id, 1, 'superseded', new Date('2025-01-01T00:00:00Z'));
+      await vault().markRevoked(id, 1, 'keyCompromise', new Date('2025-06-01T00:00:00Z'));
+      expect((await readMeta(1)).revoked).toStrictEqual({ at: '2025-01-01T00:00:00.000Z', reason: 'superseded' });
+    });
+
+    it('refuses a version that does not exist, or a date that is none, as invalid_input', async () => {
+      await storeSeries(1);
+      await expectCode(vault().markRevoked(id, 4, 'superseded', new Date()), 'invalid_input', /^Unable to mark version 4 of example-com as revoked, there is no such version$/);
+      await expectCode(vault().markRevoked(id, 1, 'superseded', new Date('nope')), 'invalid_input', /its revocation date is not a valid date$/);
+      expect((await readMeta(1)).revoked).toBeUndefined();
+    });
+
+    it('refuses a version whose meta.json is damaged as invalid_data', async () => {
+      await storeSeries(1);
+      await writeFile(path.join(paths().version(id, 1), 'meta.json'), '[]');
+      await expectCode(vault().markRevoked(id, 1, 'superseded', new Date()), 'invalid_data', /meta\.json does not describe a version$/);
     });
   });
 });
