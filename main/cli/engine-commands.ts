@@ -2,9 +2,10 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Locale } from '../../preload/contract.ts';
 import { caPresets } from '../core/acme/presets.ts';
-import type { AddDnsProviderInput, CertificateService, CertificateSummary, RehearsalResult, RenewResult } from '../core/certificates.ts';
+import { revocationReasons } from '../core/acme/revocation.ts';
+import type { AddDnsProviderInput, CertificateService, CertificateSummary, ExportOutcome, RehearsalResult, RenewResult } from '../core/certificates.ts';
 import { openConfigStore } from '../core/config-store.ts';
-import { hostPort, keyTypes, type ChallengeConfig, type KeyType } from '../core/config/schema.ts';
+import { hostPort, keyTypes, type ChallengeConfig, type KeyType, type StandbyConfig } from '../core/config/schema.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
 import { CertDeskError, toApiError } from '../core/errors.ts';
 import { createLineLogger } from '../core/logger.ts';
@@ -77,6 +78,12 @@ function parsePort(value: string): number {
 function parseHostPort(value: string): string {
   if (!hostPort.safeParse(value).success) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:53');
   return value;
+}
+
+function parseWhole(value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number ${min}-${max}`);
+  return n;
 }
 
 function parseSeconds(value: string): number {
@@ -199,29 +206,15 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     .argument('<id>', 'an id for the certificate, e.g. example-com')
     .option('--domain <domain>', 'a domain for the certificate (repeat for several; *.example.com for a wildcard)', collect, [])
     .requiredOption('--ca <name>', 'the CA account to order from')
-    .option('--dns <provider>', 'prove control with DNS-01 through this DNS provider')
-    .option('--http-port <port>', 'prove control with HTTP-01 from CertDesk\'s own server on this port', parsePort)
-    .option('--http-address <address>', 'the address the HTTP-01 server listens on (default: all)')
-    .option('--webroot <dir>', 'prove control with HTTP-01 by writing into this web server folder')
     .addOption(new Option('--key <type>', 'private key type').choices([...keyTypes]).default('ec-p256'))
-    .action(async (id: string, options: { domain: string[]; ca: string; dns?: string; httpPort?: number; httpAddress?: string; webroot?: string; key: KeyType }) => {
-      const chosen = [options.dns, options.httpPort, options.webroot].filter((value) => value !== undefined);
-      if (chosen.length !== 1) {
-        throw usage('Unable to add the certificate, choose exactly one way to prove control of the domains', 'Give one of --dns <provider>, --http-port <port> or --webroot <dir>.');
-      }
-      if (options.httpAddress !== undefined && options.httpPort === undefined) {
-        throw usage('Unable to use --http-address without --http-port', 'Add --http-port <port> (80 unless port 80 forwards to another port).');
-      }
+    .action(async (id: string, options: ManagedOptions & { domain: string[]; ca: string; key: KeyType }) => {
+      const managed = managedSettings(options, io.cwd);
+      if (managed === undefined) throw usage('Unable to add the certificate, choose exactly one way to prove control of the domains', 'Give one of --dns <provider>, --http-port <port> or --webroot <dir>.');
       if (options.domain.length === 0) throw usage('Unable to add the certificate, it needs at least one --domain', 'Add --domain example.com (repeat for more names).');
-      const challenge: ChallengeConfig =
-        options.dns !== undefined
-          ? { type: 'dns-01', mode: 'dns', provider: options.dns }
-          : options.httpPort !== undefined
-            ? { type: 'http-01', mode: 'standalone', address: options.httpAddress ?? '::', port: options.httpPort }
-            : { type: 'http-01', mode: 'webroot', root: path.resolve(io.cwd, options.webroot ?? '') };
-      const stored = (await openEngine(context)).addCertificate({ id, domains: options.domain, ca: options.ca, challenge, keyType: options.key });
+      const stored = (await openEngine(context)).addCertificate({ id, domains: options.domain, ca: options.ca, challenge: managed.challenge, keyType: options.key, standby: managed.standby });
       print({ id, ...stored }, () => `Added ${id}: ${stored.domains.join(', ')}\nObtain it with: certdesk cert renew ${id}`);
     });
+  addManagedOptions(cert.commands.at(-1));
   cert.command('list')
     .description('list certificates and their state')
     .action(async () => {
@@ -273,12 +266,73 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       }
     });
   cert.command('export')
-    .description('write cert.pem, chain.pem, fullchain.pem and privkey.pem (0600) to a folder')
+    .description("write the live version to its saved export targets and run their hooks, or once to --to")
     .argument('<id>')
-    .requiredOption('--to <dir>', 'the folder (created if missing)')
+    .option('--to <dir>', 'write once to this folder (created if missing) instead of the saved targets; no hook runs')
+    .addOption(new Option('--format <format>', 'with --to: pem (cert, chain, fullchain, privkey) or pfx').choices(['pem', 'pfx']).default('pem'))
+    .option('--pfx-password <password>', 'with --format pfx; or set CERTDESK_PFX_PASSWORD')
+    .option('--pfx-legacy', 'with --format pfx: 3DES/SHA-1 for Windows Server 2016 and older')
+    .action(async (id: string, options: { to?: string; format: 'pem' | 'pfx'; pfxPassword?: string; pfxLegacy?: boolean }) => {
+      const service = await openEngine(context);
+      if (options.to !== undefined) {
+        const outcome = await service.exportCertificate(id, { dir: path.resolve(io.cwd, options.to), format: options.format, pfxPassword: options.pfxPassword ?? io.env.CERTDESK_PFX_PASSWORD, pfxLegacy: options.pfxLegacy });
+        print(outcome, () => `Exported ${id} to ${outcome.dir}`);
+        return;
+      }
+      const outcomes = await service.exportToTargets(id);
+      if (outcomes.length === 0) throw usage(`Unable to export ${id}, it has no export targets`, `Add one (certdesk export add ${id} --to <dir>) or give --to <dir>.`);
+      print(outcomes, () => outcomes.map(formatExport).join('\n'));
+      if (outcomes.some((o) => !o.ok)) context.setExitCode(exitCodes.failed);
+    });
+
+  const exportTargets = program.command('export').description("manage a certificate's export targets (written after every renewal)");
+  exportTargets.command('add')
+    .description('save a folder the certificate is written to after every renewal, optionally with a deploy hook')
+    .argument('<id>')
+    .requiredOption('--to <dir>', 'the folder (it must exist)')
+    .addOption(new Option('--format <format>', 'pem files or one pfx file').choices(['pem', 'pfx']).default('pem'))
+    .option('--cert-name <name>', 'pem: the leaf file name (default cert.pem)')
+    .option('--chain-name <name>', 'pem: the intermediates file name (default chain.pem)')
+    .option('--fullchain-name <name>', 'pem: leaf + intermediates (default fullchain.pem)')
+    .option('--key-name <name>', 'pem: the private key file name (default privkey.pem, 0600)')
+    .option('--combined <name>', 'pem: also write fullchain + key in one file (HAProxy), 0600')
+    .option('--pfx-name <name>', 'pfx: the file name (default certificate.pfx)')
+    .option('--pfx-password <password>', 'pfx: the password (kept encrypted); or set CERTDESK_PFX_PASSWORD')
+    .option('--pfx-legacy', 'pfx: 3DES/SHA-1 for Windows Server 2016 and older')
+    .option('--hook <command>', 'a shell command run after each export, e.g. "systemctl reload nginx" (paths in CERTDESK_* variables)')
+    .option('--hook-timeout <seconds>', 'how long the hook may run (default 60)', (v) => parseWhole(v, 1, 1800))
+    .action(async (id: string, options: {
+      to: string; format: 'pem' | 'pfx'; certName?: string; chainName?: string; fullchainName?: string; keyName?: string; combined?: string;
+      pfxName?: string; pfxPassword?: string; pfxLegacy?: boolean; hook?: string; hookTimeout?: number;
+    }) => {
+      const names = Object.fromEntries(Object.entries({
+        cert: options.certName, chain: options.chainName, fullchain: options.fullchainName, privkey: options.keyName, combined: options.combined, pfx: options.pfxName,
+      }).filter(([, value]) => value !== undefined));
+      const target = {
+        dir: path.resolve(io.cwd, options.to),
+        format: options.format,
+        ...(Object.keys(names).length === 0 ? {} : { names }),
+        ...(options.pfxLegacy === true ? { pfxLegacy: true } : {}),
+        ...(options.hook === undefined ? {} : { hook: { command: options.hook, ...(options.hookTimeout === undefined ? {} : { timeoutMs: options.hookTimeout * 1000 }) } }),
+      };
+      const stored = await (await openEngine(context)).addExportTarget(id, target, options.pfxPassword ?? io.env.CERTDESK_PFX_PASSWORD);
+      print(stored, () => `${id} is exported to ${stored.dir} (${stored.format}) after every renewal${stored.hook === undefined ? '' : `, then runs: ${stored.hook.command}`}\nExport now with: certdesk cert export ${id}`);
+    });
+  exportTargets.command('list')
+    .description("a certificate's export targets")
+    .argument('<id>')
+    .action(async (id: string) => {
+      const targets = (await openEngine(context)).listExportTargets(id);
+      print(targets, () => (targets.length === 0 ? `${id} has no export targets: certdesk export add ${id} --to <dir>` : targets.map((t) => `${t.dir}\t${t.format}${t.hook === undefined ? '' : `\thook: ${t.hook.command}`}`).join('\n')));
+    });
+  exportTargets.command('remove')
+    .description('forget an export target (its files stay)')
+    .argument('<id>')
+    .requiredOption('--to <dir>', 'the folder of the target')
     .action(async (id: string, options: { to: string }) => {
-      const result = await (await openEngine(context)).exportCertificate(id, path.resolve(io.cwd, options.to));
-      print(result, () => `Exported ${id} to ${result.dir}`);
+      const dir = path.resolve(io.cwd, options.to);
+      await (await openEngine(context)).removeExportTarget(id, dir);
+      print({ id, dir, removed: true }, () => `${id} is no longer exported to ${dir}`);
     });
 
   program.command('daemon')
@@ -337,12 +391,60 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
     });
 
   cert.command('import')
-    .description('track a certificate obtained elsewhere for expiry and alerts (monitor-only: never renewed)')
+    .description('import a certificate obtained elsewhere: managed (renewed by CertDesk, with --ca) or monitor-only (expiry and alerts)')
     .argument('<id>', 'an id for the certificate')
-    .requiredOption('--from <pem>', 'the PEM file with the certificate (leaf first; the key is not needed)')
-    .action(async (id: string, options: { from: string }) => {
-      const summary = await (await openEngine(context)).importCertificate(id, path.resolve(io.cwd, options.from));
-      print(summary, () => `Imported ${id}: ${summary.domains.join(', ')}, valid until ${summary.notAfter ?? '?'} (monitor-only)`);
+    .requiredOption('--from <file>', 'a PEM file (leaf first; may hold the key too) or a PFX/PKCS#12 file')
+    .option('--key-file <pem>', 'the private key, for a managed import of a PEM file')
+    .option('--pfx-password <password>', 'the PFX password; or set CERTDESK_PFX_PASSWORD')
+    .option('--ca <name>', 'manage it: renew from this CA account (its domains are adopted); needs --dns, --http-port or --webroot')
+    .action(async (id: string, options: ManagedOptions & { from: string; keyFile?: string; pfxPassword?: string; ca?: string }) => {
+      const managed = managedSettings(options, io.cwd);
+      if ((options.ca === undefined) !== (managed === undefined)) {
+        throw usage('Unable to import, --ca and a way to prove control (--dns, --http-port or --webroot) go together', 'Give both to manage the certificate, or neither to only monitor it.');
+      }
+      const summary = await (await openEngine(context)).importCertificate(id, path.resolve(io.cwd, options.from), {
+        keyFile: options.keyFile === undefined ? undefined : path.resolve(io.cwd, options.keyFile),
+        pfxPassword: options.pfxPassword ?? io.env.CERTDESK_PFX_PASSWORD,
+        managed: options.ca === undefined || managed === undefined ? undefined : { ca: options.ca, ...managed },
+      });
+      print(summary, () => `Imported ${id}: ${summary.domains.join(', ')}, valid until ${summary.notAfter ?? '?'}${summary.monitored === undefined ? `\nCertDesk renews it from ${summary.ca ?? ''} when due.` : ' (monitor-only)'}`);
+    });
+  addManagedOptions(cert.commands.at(-1));
+
+  cert.command('versions')
+    .description('list the stored versions of a certificate, the live one marked')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const versions = await (await openEngine(context)).listVersions(id);
+      print(versions, () => (versions.length === 0 ? `${id} has no stored version yet` : versions.map((v) => [
+        `${v.live ? '*' : ' '} ${String(v.version).padStart(3)}  ${v.storedAt}  ${v.source}${v.issuedBy === undefined ? '' : ` (${v.issuedBy})`}`,
+        v.meta === undefined ? '' : `  serial ${v.meta.serial}, valid until ${v.meta.notAfter}`,
+        v.revoked === undefined ? '' : `  REVOKED ${v.revoked.at} (${v.revoked.reason})`,
+        v.damaged === undefined ? '' : `  DAMAGED: ${v.damaged}`,
+      ].join('')).join('\n')));
+    });
+  cert.command('rollback')
+    .description('make an older stored version live again (default: the one before the live version) and export it')
+    .argument('<id>')
+    .option('--to <version>', 'the version to make live', (v) => parseWhole(v, 1, 1_000_000))
+    .action(async (id: string, options: { to?: number }) => {
+      const { version, exports } = await (await openEngine(context)).rollback(id, options.to);
+      print({ version: version.version, meta: version.meta, exports }, () => [`${id}: version ${version.version} is live (valid until ${version.meta.notAfter})`, ...exports.map(formatExport)].join('\n'));
+      if (exports.some((e) => !e.ok)) context.setExitCode(exitCodes.failed);
+    });
+  cert.command('revoke')
+    .description('revoke a version at its CA (default the live one, which is then renewed at once)')
+    .argument('<id>')
+    .addOption(new Option('--reason <reason>', 'the reason the CA records').choices(Object.keys(revocationReasons)).default('unspecified'))
+    .option('--version <n>', 'the version to revoke (default: the live one)', (v) => parseWhole(v, 1, 1_000_000))
+    .action(async (id: string, options: { reason: keyof typeof revocationReasons; version?: number }) => {
+      const result = await (await openEngine(context)).revoke(id, { reason: options.reason, ...(options.version === undefined ? {} : { version: options.version }) });
+      print(result, () => [
+        `${id}: revoked version ${result.version} (serial ${result.serial}, ${result.reason})`,
+        ...(result.renewal === undefined ? [] : [formatRenew(result.renewal)]),
+        ...(result.renewalError === undefined ? [] : [`${id}: renewing after the revocation FAILED: ${result.renewalError.message}`]),
+      ].join('\n'));
+      if (result.renewalError !== undefined) context.setExitCode(exitCodes.failed);
     });
 
   const monitor = program.command('monitor').description('watch certificates served by TLS endpoints (monitor-only: never renewed)');
@@ -393,6 +495,65 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
   return async () => {
     await Promise.all(opened.splice(0).map((service) => service.close()));
   };
+}
+
+/** The options of `cert add` and `cert import` that say how a managed certificate proves control and fails over. */
+interface ManagedOptions {
+  readonly dns?: string;
+  readonly httpPort?: number;
+  readonly httpAddress?: string;
+  readonly webroot?: string;
+  readonly standbyCa?: string;
+  readonly failoverAfter?: number;
+  readonly failoverDays?: number;
+}
+
+/** Adds the {@link ManagedOptions} to a command. */
+function addManagedOptions(command: Command | undefined): void {
+  command
+    ?.option('--dns <provider>', 'prove control with DNS-01 through this DNS provider')
+    .option('--http-port <port>', "prove control with HTTP-01 from CertDesk's own server on this port", parsePort)
+    .option('--http-address <address>', 'the address the HTTP-01 server listens on (default: all)')
+    .option('--webroot <dir>', 'prove control with HTTP-01 by writing into this web server folder')
+    .option('--standby-ca <account>', 'a second CA account to order from while the primary keeps failing')
+    .option('--failover-after <n>', 'failed attempts at the primary before using the standby (default 3)', (v) => parseWhole(v, 1, 1000))
+    .option('--failover-days <days>', 'use the standby after one failure when fewer days than this are left (default 7)', (v) => parseWhole(v, 0, 365));
+}
+
+/**
+ * The challenge and standby of a managed certificate from {@link ManagedOptions}, or `undefined`
+ * when no way to prove control was given. Throws `invalid_input` for combinations that do not work.
+ */
+function managedSettings(options: ManagedOptions, cwd: string): { challenge: ChallengeConfig; standby: StandbyConfig | undefined } | undefined {
+  const chosen = [options.dns, options.httpPort, options.webroot].filter((value) => value !== undefined);
+  if (chosen.length > 1) throw usage('Unable to use the certificate, choose exactly one way to prove control of the domains', 'Give one of --dns <provider>, --http-port <port> or --webroot <dir>.');
+  if (options.httpAddress !== undefined && options.httpPort === undefined) {
+    throw usage('Unable to use --http-address without --http-port', 'Add --http-port <port> (80 unless port 80 forwards to another port).');
+  }
+  if (options.standbyCa === undefined && (options.failoverAfter !== undefined || options.failoverDays !== undefined)) {
+    throw usage('Unable to use --failover-after or --failover-days without --standby-ca', 'Add --standby-ca <account>.');
+  }
+  if (chosen.length === 0) {
+    if (options.standbyCa !== undefined) throw usage('Unable to use --standby-ca for a certificate CertDesk does not renew', 'Give --ca and a way to prove control.');
+    return undefined;
+  }
+  const challenge: ChallengeConfig =
+    options.dns !== undefined
+      ? { type: 'dns-01', mode: 'dns', provider: options.dns }
+      : options.httpPort !== undefined
+        ? { type: 'http-01', mode: 'standalone', address: options.httpAddress ?? '::', port: options.httpPort }
+        : { type: 'http-01', mode: 'webroot', root: path.resolve(cwd, options.webroot ?? '') };
+  const standby = options.standbyCa === undefined ? undefined : {
+    ca: options.standbyCa,
+    ...(options.failoverAfter === undefined ? {} : { afterFailures: options.failoverAfter }),
+    ...(options.failoverDays === undefined ? {} : { daysLeft: options.failoverDays }),
+  };
+  return { challenge, standby };
+}
+
+function formatExport(o: ExportOutcome): string {
+  const head = o.ok ? `exported to ${o.dir} (${o.format})` : `export to ${o.dir} FAILED: ${o.error ?? ''}`;
+  return o.hook === undefined ? head : `${head}\n  hook ${o.hook.ok ? 'ran' : 'FAILED'}${o.hook.output.trim() === '' ? '' : `: ${o.hook.output.trim().split('\n').slice(-3).join(' | ')}`}`;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the results. */

@@ -1,18 +1,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { access, constants, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, constants, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfLike } from './config-store.ts';
 import { ConfigRepository } from './config/repository.ts';
-import type { Account, CertificateConfig, ChallengeConfig, DnsProviderConfig, KeyType, MonitorConfig } from './config/schema.ts';
+import { keyTypes, type Account, type CertificateConfig, type ChallengeConfig, type DnsProviderConfig, type KeyType, type MonitorConfig, type StandbyConfig } from './config/schema.ts';
 import { openAccountClient, registerAccount, type AccountClient } from './acme/accounts.ts';
 import { ariCertId, fetchRenewalInfo, RenewalInfoError, renewalInfoUrl } from './acme/ari.ts';
 import { caPresets, resolveDirectoryUrl } from './acme/presets.ts';
+import { revocationReasons, type RevocationReason } from './acme/revocation.ts';
 import { readJournal, type Journal } from './acme/journal.ts';
 import { asAcmeError, describeFailure, OrderFailedError, type Failure } from './acme/failures.ts';
 import { completeAttempt, runOrder, type RunLimits } from './acme/order-runner.ts';
 import type { AcmeExchange, TransportOptions } from './acme/transport.ts';
 import {
+  exportFailedAlert,
   expiryAlert,
+  failoverAlert,
+  freshAlertMemory,
   recoveredAlert,
   rehearsalFailedAlert,
   renewalFailedAlert,
@@ -21,7 +26,8 @@ import {
 } from './alerts/alerts.ts';
 import { notifyAll, type Notifier } from './alerts/notifier.ts';
 import { createSolver, dnsSecrets, type ManualPrompt } from './challenges/factory.ts';
-import { CertDeskError } from './errors.ts';
+import { CertDeskError, toApiError } from './errors.ts';
+import type { ApiError } from '../../preload/contract.ts';
 import { modes, readIfExists, writeAtomic } from './fs/atomic.ts';
 import { appendOrderLog, followOrderLog, readOrderLog, type OrderEventType, type OrderLogEntry } from './log/order-log.ts';
 import { parseImportedChain } from './monitor/imported.ts';
@@ -31,13 +37,16 @@ import type { DataPaths } from './paths.ts';
 import type { Logger, SecretBox } from './ports.ts';
 import { afterFailure, afterRehearsal, afterSuccess, type OutcomeAlert } from './renewal/attempts.ts';
 import { dueExpiryAlerts } from './renewal/expiry-alerts.ts';
+import { useStandby } from './renewal/failover.ts';
 import { withCertificateLock } from './renewal/lock.ts';
 import { PolicyRepository, type EffectivePolicy } from './renewal/policy.ts';
 import { budgetUsage, BudgetRefusedError, checkBudget, pruneHistory, type LimitUsage, type RenewalKind } from './renewal/rate-budget.ts';
 import { nextCheckAfter, renewalDecision, type AriWindow, type RenewalBasis } from './renewal/renewal-window.ts';
 import type { DueCertificate } from './renewal/scheduler.ts';
 import { RenewalStateStore, SpendLog, type RenewalState } from './renewal/state.ts';
-import { pemFileNames, pemSetFrom, Vault, writePemSet, type PemSet } from './vault/vault.ts';
+import { exportTargetSchema, runDeployHook, writeExportTarget, type ExportTarget } from './vault/export-target.ts';
+import { pfxPasswordProblem, readPfx } from './vault/pfx.ts';
+import { pemFileNames, pemSetFrom, Vault, type StoredVersion, type VersionInfo } from './vault/vault.ts';
 import { describeChain, type CertificateMeta } from './vault/x509.ts';
 
 /** What the engine needs from its shell. */
@@ -94,6 +103,8 @@ export interface AddCertificateInput {
   readonly ca: string;
   readonly challenge: ChallengeConfig;
   readonly keyType: KeyType;
+  /** A second CA account to order from while the primary keeps failing. */
+  readonly standby?: StandbyConfig | undefined;
 }
 
 /** A certificate's state, for `cert list`/`cert show` and the UI. */
@@ -110,9 +121,12 @@ export interface CertificateSummary {
   /**
    * `none`: never obtained; `valid`; `expired`; `renewing`: an unfinished order is in the journal;
    * `failing`: the last attempt failed and a retry is planned; `stopped`: automatic retries stopped
-   * until the admin acts.
+   * until the admin acts; `revoked`: the live version was revoked; `damaged`: the live version
+   * failed its integrity check (`problem` says why; `cert rollback` restores the previous one).
    */
-  readonly status: 'none' | 'valid' | 'expired' | 'renewing' | 'failing' | 'stopped';
+  readonly status: 'none' | 'valid' | 'expired' | 'renewing' | 'failing' | 'stopped' | 'revoked' | 'damaged';
+  /** Why the certificate is `damaged`. */
+  readonly problem?: string;
   readonly notBefore?: string;
   readonly notAfter?: string;
   readonly issuer?: string;
@@ -167,6 +181,47 @@ export interface RenewResult {
   readonly meta?: CertificateMeta;
   readonly ordersCreated?: number;
   readonly finalizeCount?: number;
+  /** What each saved export target did after the renewal. */
+  readonly exports?: ReadonlyArray<ExportOutcome>;
+}
+
+/** How `cert import` reads its file and what it makes of it. */
+export interface ImportOptions {
+  /** A PEM private key file for a managed import. */
+  readonly keyFile?: string | undefined;
+  /** The password of a PFX/PKCS#12 file. */
+  readonly pfxPassword?: string | undefined;
+  /** Makes it a certificate CertDesk renews, with these settings (its domains are adopted). */
+  readonly managed?: {
+    readonly ca: string;
+    readonly challenge: ChallengeConfig;
+    /** The key type for renewals when the imported key's is not one CertDesk generates. */
+    readonly keyType?: KeyType | undefined;
+    readonly standby?: StandbyConfig | undefined;
+  } | undefined;
+}
+
+/** What one export target did: the files written, the hook's output, or why it failed. */
+export interface ExportOutcome {
+  readonly dir: string;
+  readonly format: 'pem' | 'pfx';
+  /** False when writing the files or running the hook failed. */
+  readonly ok: boolean;
+  readonly files?: ReadonlyArray<string>;
+  readonly error?: string;
+  readonly hook?: { readonly ok: boolean; readonly output: string };
+}
+
+/** Outcome of `cert revoke`. */
+export interface RevokeResult {
+  readonly version: number;
+  readonly serial: string;
+  readonly reason: RevocationReason;
+  /** Whether the revoked version was the live one (then a renewal followed). */
+  readonly live: boolean;
+  readonly renewal?: RenewResult;
+  /** Why the renewal after revoking the live version failed (the revocation stands). */
+  readonly renewalError?: ApiError;
 }
 
 /** Outcome of a staging rehearsal (`cert renew --dry-run`). */
@@ -306,11 +361,20 @@ export class CertificateService {
     } else {
       this.#config.get('dnsProviders', input.challenge.provider);
     }
+    if (input.standby !== undefined) {
+      this.#config.get('accounts', input.standby.ca);
+      if (input.standby.ca === input.ca) {
+        throw new CertDeskError('invalid_input', `Unable to add the certificate ${id}, its standby CA is its primary CA (${input.ca})`, {
+          remedy: 'Name a second CA account as the standby (add one with certdesk ca add), or leave out --standby-ca.',
+        });
+      }
+    }
     const config: CertificateConfig = {
       domains,
       ca: input.ca,
       challenge: input.challenge.mode === 'webroot' ? { ...input.challenge, root: path.resolve(input.challenge.root) } : input.challenge,
       keyType: input.keyType,
+      ...(input.standby === undefined ? {} : { standby: input.standby }),
       createdAt: this.#now().toISOString(),
     };
     this.#config.put('certificates', id, config);
@@ -350,7 +414,7 @@ export class CertificateService {
       if (options.scheduled === true && state.attempts?.stopped !== undefined) return { ...base, reason: 'stopped' };
       const nextAttemptAt = state.attempts?.nextAttemptAt;
       if (options.scheduled === true && nextAttemptAt !== undefined && new Date(nextAttemptAt) > this.#now()) return { ...base, reason: 'waiting', nextAttemptAt };
-      if (live === undefined || options.force === true || state.attempts !== undefined) return undefined;
+      if (live === undefined || options.force === true || state.attempts !== undefined || live.revoked !== undefined) return undefined;
       return this.#decide(config, live.meta, state).due ? undefined : { ...base, reason: 'not_due' };
     };
     // A one-shot run (cron) asks the CA for its window too; the daemon's checks keep it fresh anyway.
@@ -368,11 +432,24 @@ export class CertificateService {
 
   async #renewLocked(id: string, config: CertificateConfig, signal: AbortSignal): Promise<RenewResult> {
     const log = this.#logger(id);
-    const account = await this.#account(config.ca);
-    const policy = this.#accountPolicy(config.ca);
     const live = await this.#vault.current(id);
-    // RFC 9773 §5: a renewal names the certificate it replaces, when the CA speaks ARI.
-    const replaces = live !== undefined && new Date(live.meta.notAfter) > this.#now() && (await this.#ariUrl(config.ca)) !== undefined
+    const state = await this.#states.read(id);
+    const failures = state.attempts?.count ?? 0;
+    const standby = config.standby !== undefined && useStandby({ standby: config.standby, failures, notAfter: live === undefined ? undefined : new Date(live.meta.notAfter), now: this.#now() })
+      ? config.standby.ca
+      : undefined;
+    const caName = standby ?? config.ca;
+    if (standby !== undefined) {
+      await log('ca_failover', `Renewing from ${config.ca} failed ${failures} time(s); ordering from the standby CA ${standby}`, { from: config.ca, to: standby, failures });
+      if (state.alertMemory?.failoverAlerted !== true) {
+        await this.#states.update(id, (current) => ({ ...current, alertMemory: { ...(current.alertMemory ?? freshAlertMemory), failoverAlerted: true } }));
+        await this.#alert(failoverAlert(id, { from: config.ca, to: standby, failures }, this.#now()));
+      }
+    }
+    const account = await this.#account(caName);
+    const policy = this.#accountPolicy(caName);
+    // RFC 9773 §5: a renewal names the certificate it replaces, when the CA speaks ARI and issued it.
+    const replaces = live !== undefined && live.issuedBy === caName && new Date(live.meta.notAfter) > this.#now() && (await this.#ariUrl(caName)) !== undefined
       ? ariCertId((await this.#vault.currentPemSet(id)).cert)
       : undefined;
     const renewal: RenewalKind | undefined = replaces !== undefined ? 'ari' : live !== undefined && sameSet(live.meta.domains, config.domains) ? 'same_identifiers' : undefined;
@@ -380,12 +457,12 @@ export class CertificateService {
       const obtained = await this.#obtain(id, config, log, signal, {
         account,
         paths: this.#o.paths,
-        spend: new SpendLog(this.#o.paths.dataDir, config.ca),
+        spend: new SpendLog(this.#o.paths.dataDir, caName),
         limits: policy,
         replaces,
         renewal,
       });
-      const stored = await this.#vault.store(id, pemSetFrom(obtained.fullchainPem, obtained.keyPem));
+      const stored = await this.#vault.store(id, pemSetFrom(obtained.fullchainPem, obtained.keyPem), { source: 'acme', ca: caName, keep: policy.keepVersions });
       await completeAttempt(this.#o.paths, id);
       await log('cert_obtained', `Stored version ${stored.version}, valid until ${stored.meta.notAfter}`, {
         version: stored.version,
@@ -403,7 +480,9 @@ export class CertificateService {
         return outcome.state;
       });
       if (raised.includes('recovered')) await this.#alert(recoveredAlert(id, { failures, notAfter: new Date(stored.meta.notAfter) }, this.#now()));
-      return { id, renewed: true, version: stored.version, meta: stored.meta, ordersCreated: obtained.ordersCreated, finalizeCount: obtained.finalizeCount };
+      // A target that fails is logged and alerted; the renewal itself stands.
+      const exports = await this.#runExports(id);
+      return { id, renewed: true, ...(exports.length === 0 ? {} : { exports }), version: stored.version, meta: stored.meta, ordersCreated: obtained.ordersCreated, finalizeCount: obtained.finalizeCount };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await log('cert_failed', message, error instanceof OrderFailedError ? { problem: error.failure.problemType, kind: error.failure.kind } : {});
@@ -755,15 +834,88 @@ export class CertificateService {
     const due: DueCertificate[] = [];
     const policies = this.#policies();
     for (const [id, config] of this.#config.list('certificates')) {
-      const live = await this.#vault.current(id);
-      const state = await this.#states.read(id);
+      // A damaged version or state file is reported (cert show says which), not renewed blindly.
+      const loaded = await Promise.all([this.#vault.current(id), this.#states.read(id)]).catch((error: unknown) => {
+        this.#o.logger.warn(`Unable to plan the renewal of ${id}`, { error: error instanceof Error ? error.message : String(error) });
+        return undefined;
+      });
+      if (loaded === undefined) continue;
+      const [live, state] = loaded;
       if (state.attempts?.stopped !== undefined) continue;
       const journal = await readJournal(this.#o.paths.journal(id));
-      const checkAt = live === undefined || state.attempts !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state, policies));
+      const checkAt = live === undefined || state.attempts !== undefined || live.revoked !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state, policies));
       const waits = [checkAt.getTime(), ...[state.attempts?.nextAttemptAt, journal?.notBefore].flatMap((value) => (value === undefined ? [] : [new Date(value).getTime()]))];
       due.push({ id, dueAt: new Date(Math.max(...waits)) });
     }
     return due;
+  }
+
+  /** `cert versions <id>`: every stored version, newest first, the live one marked; damaged ones say why. */
+  async listVersions(id: string): Promise<ReadonlyArray<VersionInfo>> {
+    this.#config.get('certificates', id);
+    return this.#vault.versions(id);
+  }
+
+  /**
+   * `cert rollback <id> [--to <n>]`: makes an older intact, unrevoked version live again (default
+   * the newest one before the live version), under the certificate's lock, and exports it to the
+   * saved targets. Renewal picks the certificate up again as usual (an old version may be due).
+   */
+  async rollback(id: string, to?: number): Promise<{ readonly version: StoredVersion; readonly exports: ReadonlyArray<ExportOutcome> }> {
+    this.#config.get('certificates', id);
+    const version = await withCertificateLock(
+      { paths: this.#o.paths, certId: id, wait: false, command: 'certdesk cert rollback', onCompromised: () => undefined },
+      () => this.#vault.rollback(id, to),
+    );
+    await this.#logger(id)('cert_rolled_back', `Version ${version.version} is live again (valid until ${version.meta.notAfter})`, { version: version.version });
+    return { version, exports: await this.#runExports(id) };
+  }
+
+  /**
+   * `cert revoke <id>`: revokes a version (default the live one) at the CA that issued it (RFC 8555
+   * §7.6, signed with that CA account's key), records it in the vault, and when it was the live
+   * version renews at once, so the admin is never left with a revoked certificate in place. A CA
+   * that says the certificate is already revoked counts as success.
+   */
+  async revoke(id: string, options: { readonly reason?: RevocationReason; readonly version?: number } = {}): Promise<RevokeResult> {
+    const config = this.#config.get('certificates', id);
+    const reason = options.reason ?? 'unspecified';
+    const revoked = await withCertificateLock(
+      { paths: this.#o.paths, certId: id, wait: false, command: 'certdesk cert revoke', onCompromised: () => undefined },
+      async () => {
+        const live = await this.#vault.current(id);
+        const target = options.version === undefined ? live : await this.#vault.version(id, options.version);
+        if (target === undefined) {
+          throw new CertDeskError('invalid_input', options.version === undefined ? `Unable to revoke ${id}, it has no certificate yet` : `Unable to revoke version ${options.version} of ${id}, there is no such version`, {
+            remedy: `See the versions with: certdesk cert versions ${id}`,
+          });
+        }
+        if (target.revoked !== undefined) {
+          throw new CertDeskError('invalid_input', `Unable to revoke version ${target.version} of ${id}, it was revoked on ${target.revoked.at}`, { remedy: 'Nothing to do.' });
+        }
+        const caName = target.issuedBy ?? config.ca;
+        const account = await this.#account(caName);
+        const certPem = await readFile(path.join(target.dir, pemFileNames.cert), 'utf8');
+        const log = this.#logger(id);
+        try {
+          await exchangeLog.run(log, () => account.client.revokeCertificate(certPem, revocationPayload(reason)));
+        } catch (error) {
+          const failure = describeFailure({ kind: 'error', error }, this.#now());
+          if (failure.problemType !== 'alreadyRevoked') throw new OrderFailedError(`revoke version ${target.version} of ${id}`, failure);
+        }
+        const at = this.#now();
+        await this.#vault.markRevoked(id, target.version, reason, at);
+        await log('cert_revoked', `Revoked version ${target.version} (serial ${target.meta.serial}, reason ${reason}) at ${caName}`, { version: target.version, serial: target.meta.serial, reason, ca: caName });
+        return { version: target.version, serial: target.meta.serial, live: live?.version === target.version };
+      },
+    );
+    if (!revoked.live) return { ...revoked, reason };
+    // The live certificate is revoked: clients reject it from now on, so renew at once.
+    try {
+      return { ...revoked, reason, renewal: await this.renew(id, { force: true }) };
+    } catch (error) {
+      return { ...revoked, reason, renewalError: toApiError(error) };
+    }
   }
 
   /** The ids of every certificate CertDesk renews, for `cert renew --all`. */
@@ -772,20 +924,71 @@ export class CertificateService {
   }
 
   /**
-   * `cert import <id> --from <pem>`: tracks a certificate obtained elsewhere for expiry and alerts
-   * (never renewed). The chain is validated and kept in `certs/<id>/observed.pem`; no key is kept.
+   * `cert import <id> --from <file>`: a certificate obtained elsewhere, from a PEM file (its key in
+   * `keyFile` or in the same file) or a PFX (with `pfxPassword`). With `managed` it becomes a
+   * certificate CertDesk renews: its domains are adopted, the imported version is stored as
+   * version 1 (key 0600) and exported to nothing yet. Without, it is monitor-only: expiry and alerts,
+   * never renewed, and no key is kept. Malformed or mismatched input is `invalid_input` naming the
+   * file and what is wrong.
    */
-  async importCertificate(id: string, file: string): Promise<CertificateSummary> {
+  async importCertificate(id: string, file: string, options: ImportOptions = {}): Promise<CertificateSummary> {
     const name = this.#newCertificateId(id);
     const source = path.resolve(file);
-    const text = await readFile(source, 'utf8').catch((error: unknown) => {
-      throw new CertDeskError('invalid_input', `Unable to import ${source}, it cannot be read`, { remedy: 'Give the path of a PEM certificate file.', cause: error });
+    const bytes = await readFile(source).catch((error: unknown) => {
+      throw new CertDeskError('invalid_input', `Unable to import ${source}, it cannot be read`, { remedy: 'Give the path of a PEM or PFX certificate file.', cause: error });
     });
-    const { chainPem } = parseImportedChain(text, source);
-    await writeAtomic(this.#o.paths.observed(name), chainPem, { mode: modes.publicFile });
-    const config: MonitorConfig = { source: 'import', file: source, createdAt: this.#now().toISOString() };
-    this.#config.put('monitors', name, config);
-    return this.#monitorSummary(name, config);
+    const { chainPem, keyPem } = await this.#readImport(source, bytes, options);
+    if (options.managed === undefined) {
+      await writeAtomic(this.#o.paths.observed(name), chainPem, { mode: modes.publicFile });
+      const config: MonitorConfig = { source: 'import', file: source, createdAt: this.#now().toISOString() };
+      this.#config.put('monitors', name, config);
+      return this.#monitorSummary(name, config);
+    }
+    if (keyPem === undefined) {
+      throw new CertDeskError('invalid_input', `Unable to import ${source} as a managed certificate, no private key was given`, {
+        remedy: 'Give the key with --key-file <pem> (or import a PFX), or leave out --ca to only monitor it.',
+      });
+    }
+    const set = pemSetFrom(chainPem, keyPem);
+    const meta = describeChain(set.fullchain, source);
+    const keyType = (keyTypes as ReadonlyArray<string>).includes(meta.keyType) ? meta.keyType as KeyType : options.managed.keyType ?? 'ec-p256';
+    const config = this.addCertificate({ id: name, domains: meta.domains, ca: options.managed.ca, challenge: options.managed.challenge, keyType, standby: options.managed.standby });
+    await this.#vault.store(name, set, { source: 'import', keep: this.#accountPolicy(config.ca).keepVersions });
+    await this.#logger(name)('cert_obtained', `Imported ${source} as version 1, valid until ${meta.notAfter}`, { source, serial: meta.serial, notAfter: meta.notAfter });
+    return this.#summary(name, config);
+  }
+
+  /** The chain and key of an import: a PFX (binary) or PEM text, with the key from `keyFile` or the file itself. */
+  async #readImport(source: string, bytes: Buffer, options: ImportOptions): Promise<{ chainPem: string; keyPem?: string }> {
+    const text = bytes.toString('utf8');
+    if (!text.includes('-----BEGIN')) {
+      if (options.pfxPassword === undefined) {
+        throw new CertDeskError('invalid_input', `Unable to import ${source}, it is not PEM text (a PFX needs its password)`, {
+          remedy: 'For a PFX/PKCS#12 file give --pfx-password <password> (or CERTDESK_PFX_PASSWORD); otherwise give a PEM file.',
+        });
+      }
+      const pfx = readPfx(bytes, options.pfxPassword);
+      return { chainPem: parseImportedChain(`${pfx.certPem}${pfx.chainPem}`, source).chainPem, ...(options.managed === undefined ? {} : { keyPem: pfx.keyPem }) };
+    }
+    // A PEM file may carry the key too (HAProxy's combined file); only a managed import keeps it.
+    const keyBlocks = [...text.matchAll(/-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----\n?/g)].map((match) => match[0]);
+    const certificates = keyBlocks.reduce((rest, block) => rest.replace(block, ''), text);
+    let keyPem = keyBlocks.length === 1 ? keyBlocks[0] : undefined;
+    if (keyBlocks.length > 1) throw new CertDeskError('invalid_input', `Unable to import ${source}, it holds ${keyBlocks.length} private keys`, { remedy: 'Give a file with one certificate chain and at most one key.' });
+    if (options.keyFile !== undefined) {
+      if (keyPem !== undefined) throw new CertDeskError('invalid_input', `Unable to import ${source}, it holds a private key and --key-file gives another`, { remedy: 'Give the key once.' });
+      const keyFile = path.resolve(options.keyFile);
+      keyPem = await readFile(keyFile, 'utf8').catch((error: unknown) => {
+        throw new CertDeskError('invalid_input', `Unable to import the key ${keyFile}, it cannot be read`, { remedy: 'Give the path of the PEM private key.', cause: error });
+      });
+    }
+    if (keyPem !== undefined && options.managed === undefined) {
+      throw new CertDeskError('invalid_input', `Unable to import ${source} for monitoring with its private key`, {
+        remedy: 'A monitored certificate needs no key and CertDesk keeps none: leave out --key-file (and the key in the file), or give --ca to manage it.',
+      });
+    }
+    const { chainPem } = parseImportedChain(certificates, source, keyPem);
+    return { chainPem, ...(keyPem === undefined ? {} : { keyPem }) };
   }
 
   /**
@@ -828,21 +1031,147 @@ export class CertificateService {
   }
 
   /**
-   * `cert export`: writes the live version's PEM set to `dir` (created if missing), each file atomic
-   * (temp + rename in the same folder), the key 0600, and reads every file back to verify it.
+   * `cert export <id> --to <dir>`: writes the live version once to `dir` (created if missing, 0755)
+   * in `format` — every file atomic, keys 0600, read back to verify. No hook runs; the saved
+   * targets are untouched. Throws `export_failed` with what went wrong.
    */
-  async exportCertificate(id: string, dir: string): Promise<{ dir: string; files: ReadonlyArray<string> }> {
+  async exportCertificate(id: string, request: { readonly dir: string; readonly format?: 'pem' | 'pfx'; readonly pfxPassword?: string | undefined; readonly pfxLegacy?: boolean | undefined }): Promise<ExportOutcome> {
     this.#config.get('certificates', id);
-    const set = await this.#vault.currentPemSet(id);
-    const target = path.resolve(dir);
-    await writePemSet(target, set, 0o755);
-    for (const [part, file] of Object.entries(pemFileNames) as Array<[keyof PemSet, string]>) {
-      if ((await readFile(path.join(target, file), 'utf8')) !== set[part]) {
-        throw new CertDeskError('export_failed', `Unable to export ${id}, ${path.join(target, file)} did not read back as written`);
-      }
+    const target = this.#parseTarget(id, {
+      dir: path.resolve(request.dir),
+      format: request.format ?? 'pem',
+      ...(request.pfxLegacy === true ? { pfxLegacy: true } : {}),
+    });
+    await mkdir(target.dir, { recursive: true, mode: modes.publicDir });
+    const outcome = await this.#exportTo(id, target, request.pfxPassword, { hook: false });
+    if (!outcome.ok) throw new CertDeskError('export_failed', outcome.error ?? `Unable to export ${id} to ${target.dir}`, { remedy: 'Check that the folder is writable and has space, then export again.' });
+    return outcome;
+  }
+
+  /**
+   * `cert export <id>` without `--to`: writes the live version to every saved target and runs their
+   * deploy hooks (also done after every renewal and rollback). A failing target is logged and
+   * alerted and leaves its old files; the others still run.
+   */
+  async exportToTargets(id: string): Promise<ReadonlyArray<ExportOutcome>> {
+    this.#config.get('certificates', id);
+    return this.#runExports(id);
+  }
+
+  /** `export add`: saves an export target for a certificate (the PFX password goes to the secret store). */
+  async addExportTarget(id: string, input: unknown, pfxPassword?: string): Promise<ExportTarget> {
+    const config = this.#config.get('certificates', id);
+    const target = this.#parseTarget(id, input);
+    const targets = this.#targets(id, config);
+    if (targets.some((existing) => existing.dir === target.dir)) {
+      throw new CertDeskError('invalid_input', `Unable to add the export target ${target.dir} to ${id}, it has one for that folder already`, {
+        remedy: `Remove it first: certdesk export remove ${id} --to ${target.dir}`,
+      });
     }
-    await this.#logger(id)('cert_exported', `Exported to ${target}`, { dir: target });
-    return { dir: target, files: Object.values(pemFileNames).map((file) => path.join(target, file)) };
+    if (target.format === 'pfx') {
+      const problem = pfxPassword === undefined ? 'a PFX target needs a password' : pfxPasswordProblem(pfxPassword);
+      if (problem !== undefined || pfxPassword === undefined) {
+        throw new CertDeskError('invalid_input', `Unable to add the export target ${target.dir} to ${id}, ${problem ?? 'a PFX target needs a password'}`, {
+          remedy: 'Give --pfx-password <password> (or set CERTDESK_PFX_PASSWORD); it is kept encrypted, never in config.json.',
+        });
+      }
+      await this.#o.secrets.put(exportSecret(id, target.dir), pfxPassword);
+    }
+    this.#config.put('certificates', id, { ...config, exports: [...targets, target] });
+    return target;
+  }
+
+  /** `export list` */
+  listExportTargets(id: string): ReadonlyArray<ExportTarget> {
+    return this.#targets(id, this.#config.get('certificates', id));
+  }
+
+  /** `export remove`: forgets a target (its files stay where they are) and its PFX password. */
+  async removeExportTarget(id: string, dir: string): Promise<void> {
+    const config = this.#config.get('certificates', id);
+    const targets = this.#targets(id, config);
+    const resolved = path.resolve(dir);
+    if (!targets.some((target) => target.dir === resolved)) {
+      throw new CertDeskError('invalid_input', `Unable to remove the export target ${resolved} of ${id}, there is none for that folder`, {
+        remedy: `See them with: certdesk export list ${id}`,
+      });
+    }
+    this.#config.put('certificates', id, { ...config, exports: targets.filter((target) => target.dir !== resolved) });
+    await this.#o.secrets.delete(exportSecret(id, resolved));
+  }
+
+  #parseTarget(id: string, input: unknown): ExportTarget {
+    const parsed = exportTargetSchema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '' : ` (${issue.path.join('.') || 'target'}: ${issue.message})`;
+    throw new CertDeskError('invalid_input', `Unable to use the export target for ${id}, it is not valid${where}`, {
+      remedy: 'Give an absolute folder, --format pem|pfx, and file names without folders.',
+    });
+  }
+
+  /** The saved targets of a certificate, validated (a hand-edited bad one is `invalid_data`). */
+  #targets(id: string, config: CertificateConfig): ExportTarget[] {
+    return (config.exports ?? []).map((raw, index) => {
+      const parsed = exportTargetSchema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      throw new CertDeskError('invalid_data', `Unable to read export target ${index + 1} of ${id} from ${this.#o.conf.path}, it is not valid`, {
+        remedy: `Remove it (certdesk export remove ${id} --to <dir>) and add it again.`,
+      });
+    });
+  }
+
+  /** Writes the live version to every saved target and runs their hooks; logs and alerts failures; never throws. */
+  async #runExports(id: string): Promise<ExportOutcome[]> {
+    const config = this.#config.find('certificates', id);
+    if (config === undefined) return [];
+    let targets: ExportTarget[];
+    try {
+      targets = this.#targets(id, config);
+    } catch (error) {
+      await this.#logger(id)('export_failed', error instanceof Error ? error.message : String(error), {});
+      return [];
+    }
+    const outcomes: ExportOutcome[] = [];
+    for (const target of targets) {
+      const password = target.format === 'pfx' ? await this.#o.secrets.get(exportSecret(id, target.dir)) : undefined;
+      outcomes.push(await this.#exportTo(id, target, password, { hook: true }));
+    }
+    return outcomes;
+  }
+
+  /** One target: write, verify, run its hook; the outcome says what failed (logged and alerted). */
+  async #exportTo(id: string, target: ExportTarget, pfxPassword: string | undefined, options: { readonly hook: boolean }): Promise<ExportOutcome> {
+    const log = this.#logger(id);
+    const now = (): Date => this.#now();
+    let written: Awaited<ReturnType<typeof writeExportTarget>>;
+    let live: StoredVersion | undefined;
+    try {
+      live = await this.#vault.current(id);
+      if (live === undefined) {
+        throw new CertDeskError('invalid_input', `Unable to export ${id}, it has no certificate yet`, { remedy: `Obtain it first: certdesk cert renew ${id}` });
+      }
+      written = await writeExportTarget(target, { certId: id, version: live.version, domains: live.meta.domains, set: await this.#vault.currentPemSet(id), pfxPassword });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await log('export_failed', message, { dir: target.dir, format: target.format });
+      if (options.hook) await this.#alert(exportFailedAlert(id, { target: target.dir, message, hook: false }, now()));
+      return { dir: target.dir, format: target.format, ok: false, error: message };
+    }
+    await log('cert_exported', `Exported version ${live.version} to ${target.dir} (${target.format})`, { dir: target.dir, format: target.format, files: written.files });
+    const outcome: ExportOutcome = { dir: target.dir, format: target.format, ok: true, files: written.files };
+    if (!options.hook || target.hook === undefined) return outcome;
+    try {
+      const { output } = await runDeployHook(target.hook, { certId: id, version: live.version, domains: live.meta.domains, dir: target.dir, files: written.paths });
+      // The command itself is not logged: it may carry a token.
+      await log('hook_run', `Ran the deploy hook for ${target.dir}`, { dir: target.dir, output });
+      return { ...outcome, hook: { ok: true, output } };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await log('hook_failed', message, { dir: target.dir });
+      await this.#alert(exportFailedAlert(id, { target: target.dir, message, hook: true }, now()));
+      return { ...outcome, ok: false, error: message, hook: { ok: false, output: message } };
+    }
   }
 
   /** `log <id>` */
@@ -898,7 +1227,13 @@ export class CertificateService {
   }
 
   async #summary(id: string, config: CertificateConfig, options: { budget?: boolean; policies?: (name: string) => EffectivePolicy } = {}): Promise<CertificateSummary> {
-    const live = await this.#vault.current(id);
+    let live: StoredVersion | undefined;
+    try {
+      live = await this.#vault.current(id);
+    } catch (error) {
+      if (!(error instanceof CertDeskError)) throw error;
+      return { id, domains: config.domains, ca: config.ca, challenge: config.challenge.type, status: 'damaged', problem: error.message };
+    }
     const journal = await readJournal(this.#o.paths.journal(id));
     const state = await this.#states.read(id);
     const base = { id, domains: config.domains, ca: config.ca, challenge: config.challenge.type };
@@ -925,7 +1260,7 @@ export class CertificateService {
     const ari = state.ari?.serial === live.meta.serial ? state.ari : undefined;
     return {
       ...base,
-      status: expired ? 'expired' : failing ?? (journal !== undefined ? 'renewing' : 'valid'),
+      status: expired ? 'expired' : failing ?? (journal !== undefined ? 'renewing' : live.revoked !== undefined ? 'revoked' : 'valid'),
       notBefore: live.meta.notBefore,
       notAfter: live.meta.notAfter,
       issuer: live.meta.issuer,
@@ -990,6 +1325,17 @@ export class CertificateService {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+
+/** acme-client types `reason` as an enum it declares but does not export at runtime; the codes are RFC 5280's. */
+function revocationPayload(reason: RevocationReason): Parameters<AccountClient['client']['revokeCertificate']>[1] {
+  const payload: Record<string, number> = { reason: revocationReasons[reason] };
+  return payload;
+}
+
+/** The secret name of an export target's PFX password (the folder hashed: names are `[a-z0-9._/-]`). */
+function exportSecret(id: string, dir: string): string {
+  return `exports/${id}/${createHash('sha256').update(dir).digest('hex').slice(0, 32)}`;
+}
 
 /** Whether two identifier lists name the same set (case and order aside): a renewal, to the CA. */
 function sameSet(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {

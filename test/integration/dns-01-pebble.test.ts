@@ -70,7 +70,13 @@ describe('DNS-01 through RFC 2136 end to end: Pebble validating through BIND9', 
         live.set(name, await txtAt(name));
       }
       await Promise.all(answers.map(async ({ challenge }) => {
-        await client.completeChallenge(challenge);
+        try {
+          await client.completeChallenge(challenge);
+        } catch (error) {
+          // Pebble sometimes validates the apex and the wildcard authorization of one name together
+          // (both are proved by the same TXT name): answering the second then finds it valid already.
+          if (!/status valid/.test(String(error))) throw error;
+        }
         expect((await client.waitForValidStatus(challenge)).status).toBe('valid');
       }));
       const [, csr] = await acme.crypto.createCsr(

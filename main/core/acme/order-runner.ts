@@ -412,7 +412,16 @@ class OrderRun {
       throw new OrderFailedError(`prove control of ${name}`, failure);
     }
     await this.#o.log('challenge_presented', `Presented the ${solver.type} proof for ${name}`, { domain: name, type: solver.type });
-    await this.#once(() => this.#client.completeChallenge(challenge), `answer the ${solver.type} challenge for ${name}`);
+    try {
+      await this.#once(() => this.#client.completeChallenge(challenge), `answer the ${solver.type} challenge for ${name}`);
+    } catch (error) {
+      // Rule 1, act on the server: a CA may validate the apex and the wildcard authorization of one
+      // name together (one TXT name proves both), so the answer can find the challenge valid already.
+      const [current] = await this.#read(() => this.#client.getAuthorizations({ authorizations: [authorization.url] } as unknown as acme.Order), 'read the authorization');
+      const done = current?.status === 'valid' || current?.challenges.some((c) => c.type === solver.type && (c.status === 'valid' || c.status === 'processing')) === true;
+      if (!done) throw error;
+      await this.#o.log('authorization_status', `The ${solver.type} challenge for ${name} was already ${current.status === 'valid' ? 'valid' : 'being validated'}`, { domain: name, status: current.status });
+    }
     await this.#o.log('challenge_answered', `Asked the CA to validate ${name}`, { domain: name, challengeUrl: challenge.url });
     return true;
   }

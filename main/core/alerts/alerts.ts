@@ -10,7 +10,7 @@ import { describeExpiryAlert, type ExpiryAlert } from '../renewal/expiry-alerts.
 import type { StopReason } from '../renewal/retry-policy.ts';
 
 /** What an alert is about. Closed: notifiers, the log and webhook receivers may switch on it. */
-export type AlertKind = 'expiring' | 'expired' | 'renewal_failed' | 'retries_stopped' | 'rehearsal_failed' | 'recovered';
+export type AlertKind = 'expiring' | 'expired' | 'renewal_failed' | 'retries_stopped' | 'rehearsal_failed' | 'recovered' | 'failover' | 'export_failed';
 
 /** How urgent an alert is: `critical` needs the admin now, `warning` soon, `info` is good news. */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -234,6 +234,66 @@ export function recoveredAlert(certId: string, details: RecoveredDetails, now: D
   };
 }
 
+/** What {@link failoverAlert} says. */
+export interface FailoverDetails {
+  /** The primary CA account that kept failing. */
+  readonly from: string;
+  /** The standby CA account the certificate is ordered from now. */
+  readonly to: string;
+  /** Failed attempts at the primary. */
+  readonly failures: number;
+}
+
+/**
+ * The `warning` that a certificate is being ordered from its standby CA because its primary kept
+ * failing; the renewal after this one goes back to the primary. Never throws.
+ */
+export function failoverAlert(certId: string, details: FailoverDetails, now: Date): Alert {
+  return {
+    kind: 'failover',
+    certId,
+    at: now.toISOString(),
+    severity: 'warning',
+    title: { en: `${certId}: switching to the standby CA ${details.to}`, 'zh-CN': `证书 ${certId} 改用备用 CA ${details.to}` },
+    body: {
+      en: `Renewing ${certId} from ${details.from} failed ${plural(details.failures, 'time')}, so CertDesk now orders it from the standby CA ${details.to}. The next renewal tries ${details.from} again; check why it fails.`,
+      'zh-CN': `证书 ${certId} 从 ${details.from} 续期已失败 ${details.failures} 次，CertDesk 现在改从备用 CA ${details.to} 申请。下次续期会重新使用 ${details.from}，请检查其失败原因。`,
+    },
+    data: { ...details },
+  };
+}
+
+/** What {@link exportFailedAlert} says. */
+export interface ExportFailedDetails {
+  /** The target folder whose export (or deploy hook) failed. */
+  readonly target: string;
+  /** Why, in English (the error's message). */
+  readonly message: string;
+  /** Whether the export's deploy hook failed (the files were written) rather than the export itself. */
+  readonly hook: boolean;
+}
+
+/**
+ * The `warning` that an export target (or its deploy hook) failed after a renewal. The renewal itself
+ * stands: the new certificate is in the vault, and the target keeps its old files. Never throws.
+ */
+export function exportFailedAlert(certId: string, details: ExportFailedDetails, now: Date): Alert {
+  return {
+    kind: 'export_failed',
+    certId,
+    at: now.toISOString(),
+    severity: 'warning',
+    title: details.hook
+      ? { en: `${certId}: the deploy hook failed`, 'zh-CN': `证书 ${certId} 的部署钩子执行失败` }
+      : { en: `${certId}: export to ${details.target} failed`, 'zh-CN': `证书 ${certId} 导出到 ${details.target} 失败` },
+    body: {
+      en: `${details.message} The certificate itself is stored in CertDesk; ${details.hook ? 'the files were written, but the server may still use the old certificate' : 'the folder keeps its old files'}. Fix the cause, then run: certdesk cert export ${certId}`,
+      'zh-CN': `${details.message} 证书本身已保存在 CertDesk 中；${details.hook ? '文件已写入，但服务器可能仍在使用旧证书' : '该文件夹保留旧文件'}。排除问题后请运行：certdesk cert export ${certId}`,
+    },
+    data: { ...details },
+  };
+}
+
 /** The alerts {@link outcomeAlerts} decides on; expiry alerts have their own decision (renewal/expiry-alerts.ts). */
 export type OutcomeAlertKind = 'renewal_failed' | 'retries_stopped' | 'rehearsal_failed' | 'recovered';
 
@@ -249,6 +309,8 @@ export interface AlertMemory {
   readonly stoppedAlerted: boolean;
   /** `rehearsal_failed` was raised and no rehearsal or renewal has succeeded since. */
   readonly rehearsalAlerted: boolean;
+  /** `failover` was raised for the current streak (the caller sets it; a renewal clears it). */
+  readonly failoverAlerted?: boolean | undefined;
 }
 
 /** The memory of a certificate nothing was alerted for: a new one, or one that just renewed. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportTargetSchema } from '../vault/export-target.ts';
 
 /** A validated id or name (see `names.ts`). */
 const name = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
@@ -75,12 +76,30 @@ export const challengeConfigSchema = z.discriminatedUnion('mode', [
 /** A stored challenge configuration. */
 export type ChallengeConfig = z.infer<typeof challengeConfigSchema>;
 
+/**
+ * A standby CA for a certificate: when renewing from its primary CA has failed `afterFailures`
+ * times in a row, or fewer than `daysLeft` days remain, the next attempt orders from the standby;
+ * the renewal after that goes back to the primary.
+ */
+export const standbySchema = z.strictObject({
+  ca: name,
+  /** Consecutive failed attempts at the primary before failing over. Default 3. */
+  afterFailures: z.number().int().min(1).max(1000).optional(),
+  /** Fail over at once when fewer days than this remain (and the primary is failing). Default 7. */
+  daysLeft: z.number().min(0).max(365).optional(),
+});
+/** A stored standby CA. */
+export type StandbyConfig = z.infer<typeof standbySchema>;
+
 /** A managed certificate as stored in config.json. */
 export const certificateSchema = z.strictObject({
   domains: z.array(z.string().min(1)).min(1).max(100),
   ca: name,
   challenge: challengeConfigSchema,
   keyType: z.enum(keyTypes),
+  standby: standbySchema.optional(),
+  /** Where the certificate goes after every renewal (vault/export-target.ts). */
+  exports: z.array(exportTargetSchema).max(50).optional(),
   createdAt: z.iso.datetime(),
 });
 /** A stored certificate definition. */

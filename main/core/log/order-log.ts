@@ -24,6 +24,12 @@ export const orderEventTypes = [
   'cert_failed', // the run ended without a certificate
   'rate_limited', // the CA said to wait (429 / rateLimited)
   'retry_scheduled', // when the next attempt may happen
+  'ca_failover', // this attempt orders from the standby CA
+  'export_failed', // an export target could not be written (the renewal stands)
+  'hook_run', // a deploy hook ran after an export (its output in data)
+  'hook_failed', // a deploy hook failed
+  'cert_revoked', // a version was revoked at the CA (RFC 8555 §7.6)
+  'cert_rolled_back', // an older version was made live
 ] as const;
 
 /** One of the lifecycle events. */

@@ -48,6 +48,12 @@ export const rateLimitPresets = {
   none: {},
 } as const satisfies Readonly<Record<string, RateLimits>>;
 
+/**
+ * Default versions kept per certificate: 5, the live one and four before it — enough to roll back
+ * past a bad renewal or two, few enough that old private keys do not pile up.
+ */
+export const defaultKeepVersions = 5;
+
 /** Default alert webhook timeout: 10 s, long enough for a chat service's API, short enough not to hold a renewal up. */
 export const defaultWebhookTimeoutMs = 10 * secondMs;
 
@@ -60,6 +66,8 @@ export interface EffectivePolicy {
   readonly checkIntervalMs: number;
   /** Certificates renewed at once by the scheduler (default 2). */
   readonly concurrency: number;
+  /** Versions of each certificate kept in the vault, the live one included (default 5). */
+  readonly keepVersions: number;
   readonly alerts: {
     /** Days before expiry at which to alert (default 30, 14, 7, 3, 1). */
     readonly thresholds: ReadonlyArray<number>;
@@ -90,6 +98,7 @@ const storedSchema = z.strictObject({
   renewal: z.record(z.string(), z.unknown()).optional(),
   retry: retryFields.optional(),
   scheduler: z.strictObject({ checkIntervalMs: z.number().optional(), concurrency: z.number().optional() }).optional(),
+  vault: z.strictObject({ keepVersions: z.number().optional() }).optional(),
   alerts: z.strictObject({
     thresholds: z.array(z.number()).optional(),
     webhook: z.string().optional(),
@@ -130,6 +139,7 @@ export const policySettings: Readonly<Record<string, SettingDef>> = {
   'retry.giveUpAfter': { accepts: 'a duration, e.g. 30d', perCa: true, parse: parseDuration, format: formatDuration, path: ['retry', 'giveUpAfterMs'] },
   'scheduler.checkInterval': { accepts: 'a duration from 1m to 1d, e.g. 1h', perCa: false, parse: parseDuration, format: formatDuration, path: ['scheduler', 'checkIntervalMs'] },
   'scheduler.concurrency': { accepts: 'a whole number from 1 to 32', perCa: false, parse: wholeNumber, format: String, path: ['scheduler', 'concurrency'] },
+  'vault.keepVersions': { accepts: 'a whole number from 2 to 100 (the live version included)', perCa: false, parse: wholeNumber, format: String, path: ['vault', 'keepVersions'] },
   'alerts.thresholds': { accepts: 'days before expiry, comma-separated, e.g. 30,14,7,3,1', perCa: false, parse: numberList, format: (v) => (v as number[]).join(','), path: ['alerts', 'thresholds'] },
   'alerts.webhook': { accepts: 'an http(s) URL that receives alerts as JSON POSTs', perCa: false, parse: parseWebhookUrl, format: String, path: ['alerts', 'webhook'] },
   'alerts.webhookTimeout': { accepts: 'a duration from 1s to 2m, e.g. 10s', perCa: false, parse: parseDuration, format: formatDuration, path: ['alerts', 'webhookTimeoutMs'] },
@@ -263,6 +273,7 @@ function effectiveValue(policy: EffectivePolicy, def: SettingDef): string {
     renewal: policy.renewal,
     retry: policy.retry,
     scheduler: { checkIntervalMs: policy.checkIntervalMs, concurrency: policy.concurrency },
+    vault: { keepVersions: policy.keepVersions },
     alerts: policy.alerts,
   };
   if (section === 'rateLimits') {
@@ -335,6 +346,7 @@ function effectivePolicy(stored: StoredPolicy, account: { readonly name: string;
     rateLimits: effectiveRateLimits(account?.directoryUrl, stored.rateLimits, own?.rateLimits),
     checkIntervalMs: inRange('scheduler.checkInterval', stored.scheduler?.checkIntervalMs ?? defaultCheckIntervalMs, minuteMs, dayMs, formatDuration),
     concurrency: inRange('scheduler.concurrency', stored.scheduler?.concurrency ?? defaultConcurrency, 1, 32, String),
+    keepVersions: inRange('vault.keepVersions', stored.vault?.keepVersions ?? defaultKeepVersions, 2, 100, String),
     alerts: {
       thresholds: alerts.thresholds === undefined ? defaultExpiryThresholds : parseExpiryThresholds(alerts.thresholds),
       webhookTimeoutMs: inRange('alerts.webhookTimeout', alerts.webhookTimeoutMs ?? defaultWebhookTimeoutMs, secondMs, 2 * minuteMs, formatDuration),
@@ -351,7 +363,7 @@ function checkPolicy(stored: StoredPolicy): void {
 }
 
 function inRange(key: string, value: number, min: number, max: number, show: (value: number) => string): number {
-  if (!(value >= min && value <= max) || (key === 'scheduler.concurrency' && !Number.isInteger(value))) {
+  if (!(value >= min && value <= max) || ((key === 'scheduler.concurrency' || key === 'vault.keepVersions') && !Number.isInteger(value))) {
     throw new CertDeskError('invalid_input', `Unable to use the renewal policy, '${key}' must be from ${show(min)} to ${show(max)}, not ${show(value)}`, {
       remedy: `Set it with: certdesk settings set ${key} <value>`,
     });

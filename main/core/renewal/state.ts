@@ -61,6 +61,7 @@ const stateSchema = z.strictObject({
     failureStreakAlerted: z.boolean(),
     stoppedAlerted: z.boolean(),
     rehearsalAlerted: z.boolean(),
+    failoverAlerted: z.boolean().optional(),
   }).optional(),
   /** The last staging rehearsal (`cert renew --dry-run`). */
   rehearsal: z.strictObject({ at: isoDate, ok: z.boolean(), message: z.string().optional() }).optional(),

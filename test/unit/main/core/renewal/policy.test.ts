@@ -35,6 +35,7 @@ const globalOnlyKeys = [
   'renewal.emergencyFraction',
   'scheduler.checkInterval',
   'scheduler.concurrency',
+  'vault.keepVersions',
   'alerts.thresholds',
   'alerts.webhook',
   'alerts.webhookTimeout',
@@ -126,6 +127,7 @@ describe('PolicyRepository', () => {
       rateLimits: {},
       checkIntervalMs: hour,
       concurrency: 2,
+      keepVersions: 5,
       alerts: { thresholds: [30, 14, 7, 3, 1], webhookTimeoutMs: 10 * second },
     };
 
@@ -200,6 +202,7 @@ describe('PolicyRepository', () => {
       { key: 'scheduler.checkInterval', value: '1m', stored: { scheduler: { checkIntervalMs: minute } }, shown: '1m', pick: (p) => p.checkIntervalMs, effective: minute },
       { key: 'scheduler.checkInterval', value: '1d', stored: { scheduler: { checkIntervalMs: day } }, shown: '1d', pick: (p) => p.checkIntervalMs, effective: day },
       { key: 'scheduler.concurrency', value: '32', stored: { scheduler: { concurrency: 32 } }, shown: '32', pick: (p) => p.concurrency, effective: 32 },
+      { key: 'vault.keepVersions', value: '10', stored: { vault: { keepVersions: 10 } }, shown: '10', pick: (p) => p.keepVersions, effective: 10 },
       { key: 'alerts.thresholds', value: '7, 30,1,7', stored: { alerts: { thresholds: [30, 7, 1] } }, shown: '30,7,1', pick: (p) => p.alerts.thresholds, effective: [30, 7, 1] },
       { key: 'alerts.thresholds', value: '0.5', stored: { alerts: { thresholds: [0.5] } }, shown: '0.5', pick: (p) => p.alerts.thresholds, effective: [0.5] },
       {
@@ -337,6 +340,8 @@ describe('PolicyRepository', () => {
       { key: 'scheduler.concurrency', value: '0', says: /positive number/ },
       { key: 'scheduler.concurrency', value: '33', says: /from 1 to 32/ },
       { key: 'scheduler.concurrency', value: '1.5', says: /whole number/ },
+      { key: 'vault.keepVersions', value: '1', says: /from 2 to 100/ },
+      { key: 'vault.keepVersions', value: '101', says: /from 2 to 100/ },
       // thresholds
       { key: 'alerts.thresholds', value: '', says: /separated by commas/ },
       { key: 'alerts.thresholds', value: '30,,7', says: /separated by commas/ },
@@ -604,6 +609,7 @@ describe('PolicyRepository', () => {
       ['retry.giveUpAfter', '30d'],
       ['scheduler.checkInterval', '1h'],
       ['scheduler.concurrency', '2'],
+      ['vault.keepVersions', '5'],
       ['alerts.thresholds', '30,14,7,3,1'],
       ['alerts.webhook', '(none)'],
       ['alerts.webhookTimeout', '10s'],
