@@ -48,5 +48,18 @@ export function createCertDeskApi(transport: Transport): CertDeskApi {
     getSettings: () => invoke('settings:get'),
     updateSettings: (patch) => invoke('settings:update', patch),
     onSettingsChanged: (listener) => subscribe('settings:changed', listener),
+    listCertificates: () => invoke('cert:list'),
+    showCertificate: (id) => invoke('cert:show', { id }),
+    // `force` is sent only when given: main rejects unknown keys, and an explicit undefined is noise.
+    renewCertificate: (id, options) => invoke('cert:renew', options?.force === undefined ? { id } : { id, force: options.force }),
+    exportCertificate: (id) => invoke('cert:export', { id }),
+    readOrderLog: (id) => invoke('order:log', { id }),
+    getRenewalStatus: () => invoke('renewal:status'),
+    pauseRenewal: () => invoke('renewal:pause'),
+    resumeRenewal: () => invoke('renewal:resume'),
+    onCertificateChanged: (listener) => subscribe('cert:changed', listener),
+    onOrderEvent: (listener) => subscribe('order:event', listener),
+    onAlert: (listener) => subscribe('alert:event', listener),
+    onRenewalState: (listener) => subscribe('renewal:changed', listener),
   } satisfies CertDeskApi;
 }

@@ -1,8 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { eventChannels, invokeChannels, type InvokeResult } from '../../preload/contract.ts';
+import { eventChannels, invokeChannels, type EventChannel, type EventChannels, type InvokeResult, type Unsubscribe } from '../../preload/contract.ts';
 import { dispatch, type ApiHandlers } from '../core/api.ts';
 import { toApiError, CertDeskError } from '../core/errors.ts';
-import type { CertDeskService } from '../core/service.ts';
 
 /**
  * Registers one `ipcMain.handle` per invoke channel of the contract. Every request is first checked
@@ -32,12 +31,21 @@ export function registerIpcHandlers(
 }
 
 /**
- * Forwards every core event of the contract to the window's renderer (`webContents.send`), while
- * the window exists. Returns the function that stops forwarding.
+ * Anything that emits the contract's events: the `CertDeskService` (`settings:changed`), the
+ * `DesktopEngine` (`cert:changed`, `order:event`, `alert:event`, `renewal:changed`).
  */
-export function forwardEvents(service: CertDeskService, target: () => WebContents | undefined): () => void {
+export interface EventSourceLike {
+  on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): Unsubscribe;
+}
+
+/**
+ * Forwards every event channel of the contract that `source` emits to the window's renderer
+ * (`webContents.send`), while the window exists. Call it once per source. Returns the function that
+ * stops forwarding.
+ */
+export function forwardEvents(source: EventSourceLike, target: () => WebContents | undefined): () => void {
   const stops = eventChannels.map((channel) =>
-    service.on(channel, (payload) => {
+    source.on(channel, (payload) => {
       const contents = target();
       if (contents !== undefined && !contents.isDestroyed()) contents.send(channel, payload);
     }),

@@ -1,6 +1,11 @@
 import type { Page } from '@playwright/test';
-import { createApiHandlers, dispatch } from '../../main/core/api.ts';
-import type { CertDeskService } from '../../main/core/service.ts';
+import { createApiHandlers, dispatch, type ApiDependencies } from '../../main/core/api.ts';
+import type { Notifier } from '../../main/core/alerts/notifier.ts';
+import { openConfigStore } from '../../main/core/config-store.ts';
+import { DesktopEngine, type DesktopEngineOptions } from '../../main/core/desktop.ts';
+import type { Logger } from '../../main/core/ports.ts';
+import { dataPaths } from '../../main/core/paths.ts';
+import { FileSecretBox } from '../../main/core/secrets/file-secret-box.ts';
 import { createCertDeskApi } from '../../preload/api.ts';
 import { eventChannels, type Unsubscribe } from '../../preload/contract.ts';
 
@@ -10,15 +15,35 @@ interface PageGlobals {
 }
 
 /**
- * Binds `window.certdesk` in `page` to the real core `service` in the test process, standing in for
- * Electron's IPC: invokes go through a Playwright binding into the same validating handler table
- * main uses (`createApiHandlers` + `dispatch`), and every event the service emits is pushed into
- * the page. The API object itself is the preload's own `createCertDeskApi`, injected as source.
+ * A real {@link DesktopEngine} on `dataDir`, as the app makes one: config.json through conf, secrets
+ * in `secrets/` (a key file, no keychain), no notifiers but the engine's own `alert:event` event. Not
+ * started: call `start()` for background renewal, and `stop()` when the test is done.
+ */
+export function openDesktopEngine(
+  dataDir: string,
+  options: { readonly logger: Logger; readonly notifiers?: ReadonlyArray<Notifier> } & Pick<DesktopEngineOptions, 'schedulerOptions' | 'certificateOptions' | 'clock'>,
+): DesktopEngine {
+  const paths = dataPaths(dataDir);
+  return new DesktopEngine({
+    paths,
+    conf: openConfigStore(dataDir),
+    secrets: new FileSecretBox(paths.secretsDir),
+    ...options,
+    notifiers: options.notifiers ?? [],
+  });
+}
+
+/**
+ * Binds `window.certdesk` in `page` to the real core `service` and `engine` in the test process,
+ * standing in for Electron's IPC: invokes go through a Playwright binding into the same validating
+ * handler table main uses (`createApiHandlers` + `dispatch`), and every event the service and the
+ * engine emit is pushed into the page. The API object itself is the preload's own
+ * `createCertDeskApi`, injected as source.
  *
  * Call before the first navigation. Returns the function that stops forwarding events.
  */
-export async function bindCertDeskApi(page: Page, service: CertDeskService): Promise<Unsubscribe> {
-  const handlers = createApiHandlers(service);
+export async function bindCertDeskApi(page: Page, { service, engine }: ApiDependencies): Promise<Unsubscribe> {
+  const handlers = createApiHandlers({ service, engine });
   await page.exposeBinding('__certdeskInvoke', (_source, channel: unknown, payload: unknown) =>
     dispatch(handlers, channel, payload),
   );
@@ -39,8 +64,9 @@ export async function bindCertDeskApi(page: Page, service: CertDeskService): Pro
       window.certdesk = Object.freeze((${createCertDeskApi.toString()})(transport));
     })();`,
   });
-  const stops = eventChannels.map((channel) =>
-    service.on(channel, (payload) => {
+  // Each source emits its own channels (settings from the service, certificates from the engine).
+  const stops = [service, engine].flatMap((source) => eventChannels.map((channel) =>
+    source.on(channel, (payload) => {
       // The page may be navigating or closed; a lost push is what a real renderer would see too.
       page
         .evaluate(([c, p]) => {
@@ -48,7 +74,7 @@ export async function bindCertDeskApi(page: Page, service: CertDeskService): Pro
         }, [channel, payload] as const)
         .catch(() => undefined);
     }),
-  );
+  ));
   return () => {
     for (const stop of stops) stop();
   };

@@ -12,7 +12,7 @@ const info: AppInfo = {
   runtime: 'electron',
   versions: { node: '22.1.0', electron: '45.0.0', chrome: '140.0.0.0' },
 };
-const settings: Settings = { language: 'zh-CN', theme: 'dark' };
+const settings: Settings = { language: 'zh-CN', theme: 'dark', closeToTray: true, startAtLogin: false, startHidden: false, quietNotifications: false };
 
 /** Resolves to what a promise rejected with; fails when it resolves. */
 function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -48,6 +48,29 @@ describe('createCertDeskApi invokes', () => {
       request: {},
       value: settings,
     },
+    { method: 'listCertificates()', call: (api) => api.listCertificates(), channel: 'cert:list', request: undefined, value: [] },
+    { method: "showCertificate('site')", call: (api) => api.showCertificate('site'), channel: 'cert:show', request: { id: 'site' }, value: { id: 'site' } },
+    { method: "renewCertificate('site')", call: (api) => api.renewCertificate('site'), channel: 'cert:renew', request: { id: 'site' }, value: { id: 'site', renewed: false } },
+    { method: "renewCertificate('site', {})", call: (api) => api.renewCertificate('site', {}), channel: 'cert:renew', request: { id: 'site' }, value: { id: 'site', renewed: false } },
+    {
+      method: "renewCertificate('site', {force: true})",
+      call: (api) => api.renewCertificate('site', { force: true }),
+      channel: 'cert:renew',
+      request: { id: 'site', force: true },
+      value: { id: 'site', renewed: true },
+    },
+    {
+      method: "renewCertificate('site', {force: false})",
+      call: (api) => api.renewCertificate('site', { force: false }),
+      channel: 'cert:renew',
+      request: { id: 'site', force: false },
+      value: { id: 'site', renewed: false },
+    },
+    { method: "exportCertificate('site')", call: (api) => api.exportCertificate('site'), channel: 'cert:export', request: { id: 'site' }, value: [] },
+    { method: "readOrderLog('site')", call: (api) => api.readOrderLog('site'), channel: 'order:log', request: { id: 'site' }, value: [] },
+    { method: 'getRenewalStatus()', call: (api) => api.getRenewalStatus(), channel: 'renewal:status', request: undefined, value: { paused: false } },
+    { method: 'pauseRenewal()', call: (api) => api.pauseRenewal(), channel: 'renewal:pause', request: undefined, value: { paused: true } },
+    { method: 'resumeRenewal()', call: (api) => api.resumeRenewal(), channel: 'renewal:resume', request: undefined, value: { paused: false } },
   ];
 
   it.each(cases)('$method sends $channel once and resolves to the unwrapped value', async ({ call, channel, request, value }) => {
@@ -155,6 +178,40 @@ describe('createCertDeskApi subscriptions', () => {
     transport.emit('settings:changed', settings);
     expect(first).toEqual([]);
     expect(second).toEqual([settings]);
+  });
+});
+
+describe('createCertDeskApi dashboard subscriptions', () => {
+  const subscriptions: ReadonlyArray<{ method: string; channel: string; subscribe: (api: CertDeskApi, listener: (payload: unknown) => void) => () => void; payload: unknown }> = [
+    { method: 'onCertificateChanged', channel: 'cert:changed', subscribe: (api, listener) => api.onCertificateChanged(listener), payload: { id: 'site' } },
+    {
+      method: 'onOrderEvent',
+      channel: 'order:event',
+      subscribe: (api, listener) => api.onOrderEvent(listener),
+      payload: { time: '2025-01-01T00:00:00.000Z', certId: 'site', event: 'order_created', message: 'Created order' },
+    },
+    {
+      method: 'onAlert',
+      channel: 'alert:event',
+      subscribe: (api, listener) => api.onAlert(listener),
+      payload: { kind: 'recovered', certId: 'site', at: '2025-01-01T00:00:00.000Z', severity: 'info', title: { en: 'a', 'zh-CN': 'b' }, body: { en: 'c', 'zh-CN': 'd' } },
+    },
+    { method: 'onRenewalState', channel: 'renewal:changed', subscribe: (api, listener) => api.onRenewalState(listener), payload: { paused: true } },
+  ];
+
+  it.each(subscriptions)('$method subscribes to $channel only, delivers the very payload and unsubscribes', ({ channel, subscribe, payload }) => {
+    const transport = createRecordingTransport();
+    const received: unknown[] = [];
+    const stop = subscribe(createCertDeskApi(transport), (p) => received.push(p));
+    expect(transport.subscribed).toEqual([channel]);
+    transport.emit('settings:changed', settings);
+    transport.emit(channel, payload);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toBe(payload);
+    stop();
+    expect(transport.unsubscribed).toEqual([channel]);
+    transport.emit(channel, payload);
+    expect(received).toHaveLength(1);
   });
 });
 

@@ -6,16 +6,28 @@ import {
   eventChannels,
   invokeChannels,
   locales,
+  type AlertDto,
   type CertDeskApi,
+  type CertificateSummaryDto,
   type EventChannel,
   type EventChannels,
+  type ExportOutcomeDto,
   type InvokeChannel,
   type InvokeChannels,
   type Locale,
+  type OrderEventName,
+  type OrderLogEntryDto,
+  type RenewResultDto,
 } from '../../../preload/contract.ts';
 import { createCertDeskApi } from '../../../preload/api.ts';
+import type { Alert, AlertKind, AlertSeverity } from '../../../main/core/alerts/alerts.ts';
 import { createApiHandlers, type ApiHandlers } from '../../../main/core/api.ts';
+import type { CertificateSummary, ExportOutcome, RenewResult } from '../../../main/core/certificates.ts';
 import { openConfigStore, settingsStoreFromConf } from '../../../main/core/config-store.ts';
+import { desktopEvents, DesktopEngine } from '../../../main/core/desktop.ts';
+import type { OrderEventType, OrderLogEntry } from '../../../main/core/log/order-log.ts';
+import { dataPaths } from '../../../main/core/paths.ts';
+import { FileSecretBox } from '../../../main/core/secrets/file-secret-box.ts';
 import { CertDeskService } from '../../../main/core/service.ts';
 import { createRecordingTransport } from './support/recording-transport.ts';
 
@@ -28,6 +40,18 @@ const drivers: { readonly [M in keyof CertDeskApi]: (api: CertDeskApi) => unknow
   getSettings: (api) => api.getSettings(),
   updateSettings: (api) => api.updateSettings({}),
   onSettingsChanged: (api) => api.onSettingsChanged(() => undefined),
+  listCertificates: (api) => api.listCertificates(),
+  showCertificate: (api) => api.showCertificate('example-com'),
+  renewCertificate: (api) => api.renewCertificate('example-com', { force: true }),
+  exportCertificate: (api) => api.exportCertificate('example-com'),
+  readOrderLog: (api) => api.readOrderLog('example-com'),
+  getRenewalStatus: (api) => api.getRenewalStatus(),
+  pauseRenewal: (api) => api.pauseRenewal(),
+  resumeRenewal: (api) => api.resumeRenewal(),
+  onCertificateChanged: (api) => api.onCertificateChanged(() => undefined),
+  onOrderEvent: (api) => api.onOrderEvent(() => undefined),
+  onAlert: (api) => api.onAlert(() => undefined),
+  onRenewalState: (api) => api.onRenewalState(() => undefined),
 };
 
 /** Drives every method of `createCertDeskApi` over a recording transport; returns the channels it used. */
@@ -47,6 +71,7 @@ const sorted = (values: Iterable<string>): string[] => [...values].sort();
 describe('the IPC contract', () => {
   let dataDir = '';
   let service: CertDeskService | undefined;
+  let engine: DesktopEngine | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-contract-'));
@@ -67,12 +92,21 @@ describe('the IPC contract', () => {
 
   afterAll(async () => {
     service?.close();
+    await engine?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
   function mainHandlers(): ApiHandlers {
     if (service === undefined) throw new Error('the service is created in beforeAll');
-    return createApiHandlers(service);
+    const paths = dataPaths(dataDir);
+    engine ??= new DesktopEngine({
+      paths,
+      conf: openConfigStore(dataDir),
+      secrets: new FileSecretBox(paths.secretsDir),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      notifiers: [],
+    });
+    return createApiHandlers({ service, engine });
   }
 
   it('lists each channel once', () => {
@@ -80,9 +114,13 @@ describe('the IPC contract', () => {
     expect(new Set(eventChannels).size).toBe(eventChannels.length);
   });
 
-  it('names channels noun:verb for invokes and noun:changed for events', () => {
+  it('names channels noun:verb for invokes, and noun:changed or noun:event for events (DESIGN.md)', () => {
     for (const channel of invokeChannels) expect(channel).toMatch(/^[a-z]+:[a-z]+$/);
-    for (const channel of eventChannels) expect(channel).toMatch(/^[a-z]+:changed$|^[a-z]+:event$/);
+    for (const channel of eventChannels) expect(channel).toMatch(/^[a-z]+:(changed|event)$/);
+  });
+
+  it("the engine's events are event channels of the contract, and the service emits the rest", () => {
+    expect(sorted([...desktopEvents, 'settings:changed'])).toEqual(sorted(eventChannels));
   });
 
   it('main handles exactly the invoke channels of the contract', () => {
@@ -133,6 +171,36 @@ describe('the IPC contract', () => {
     expectTypeOf<Parameters<CertDeskApi['updateSettings']>[0]>().toEqualTypeOf<InvokeChannels['settings:update']['request']>();
     expectTypeOf<ReturnType<CertDeskApi['updateSettings']>>().toEqualTypeOf<Promise<InvokeChannels['settings:update']['response']>>();
     expectTypeOf<Parameters<Parameters<CertDeskApi['onSettingsChanged']>[0]>[0]>().toEqualTypeOf<EventChannels['settings:changed']>();
+    expectTypeOf<ReturnType<CertDeskApi['listCertificates']>>().toEqualTypeOf<Promise<InvokeChannels['cert:list']['response']>>();
+    expectTypeOf<ReturnType<CertDeskApi['showCertificate']>>().toEqualTypeOf<Promise<InvokeChannels['cert:show']['response']>>();
+    expectTypeOf<Parameters<CertDeskApi['showCertificate']>[0]>().toEqualTypeOf<InvokeChannels['cert:show']['request']['id']>();
+    expectTypeOf<ReturnType<CertDeskApi['renewCertificate']>>().toEqualTypeOf<Promise<InvokeChannels['cert:renew']['response']>>();
+    expectTypeOf<NonNullable<Parameters<CertDeskApi['renewCertificate']>[1]>['force']>().toEqualTypeOf<InvokeChannels['cert:renew']['request']['force']>();
+    expectTypeOf<ReturnType<CertDeskApi['exportCertificate']>>().toEqualTypeOf<Promise<InvokeChannels['cert:export']['response']>>();
+    expectTypeOf<ReturnType<CertDeskApi['readOrderLog']>>().toEqualTypeOf<Promise<InvokeChannels['order:log']['response']>>();
+    expectTypeOf<ReturnType<CertDeskApi['getRenewalStatus']>>().toEqualTypeOf<Promise<InvokeChannels['renewal:status']['response']>>();
+    expectTypeOf<ReturnType<CertDeskApi['pauseRenewal']>>().toEqualTypeOf<Promise<InvokeChannels['renewal:pause']['response']>>();
+    expectTypeOf<ReturnType<CertDeskApi['resumeRenewal']>>().toEqualTypeOf<Promise<InvokeChannels['renewal:resume']['response']>>();
+    expectTypeOf<Parameters<Parameters<CertDeskApi['onCertificateChanged']>[0]>[0]>().toEqualTypeOf<EventChannels['cert:changed']>();
+    expectTypeOf<Parameters<Parameters<CertDeskApi['onOrderEvent']>[0]>[0]>().toEqualTypeOf<EventChannels['order:event']>();
+    expectTypeOf<Parameters<Parameters<CertDeskApi['onAlert']>[0]>[0]>().toEqualTypeOf<EventChannels['alert:event']>();
+    expectTypeOf<Parameters<Parameters<CertDeskApi['onRenewalState']>[0]>[0]>().toEqualTypeOf<EventChannels['renewal:changed']>();
     expect(invokeChannels.length + eventChannels.length).toBe(Object.keys(drivers).length);
+  });
+});
+
+describe('the DTOs', () => {
+  // The contract imports nothing, so it declares its DTOs itself; these keep them in step with core.
+  it('carry what core returns and emits (type-level)', () => {
+    expectTypeOf<CertificateSummary>().toExtend<CertificateSummaryDto>();
+    expectTypeOf<RenewResult>().toExtend<RenewResultDto>();
+    expectTypeOf<ExportOutcome>().toExtend<ExportOutcomeDto>();
+    expectTypeOf<OrderLogEntry>().toExtend<OrderLogEntryDto>();
+    expectTypeOf<Alert>().toExtend<AlertDto>();
+    // The closed vocabularies are the same sets, so the renderer can switch on them exhaustively.
+    expectTypeOf<OrderEventName>().toEqualTypeOf<OrderEventType>();
+    expectTypeOf<AlertDto['kind']>().toEqualTypeOf<AlertKind>();
+    expectTypeOf<AlertDto['severity']>().toEqualTypeOf<AlertSeverity>();
+    expectTypeOf<CertificateSummaryDto['status']>().toEqualTypeOf<CertificateSummary['status']>();
   });
 });

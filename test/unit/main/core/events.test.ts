@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../preload/contract.ts';
 import { EventHub } from '../../../../main/core/events.ts';
+import { defaultSettings } from '../../../../main/core/settings.ts';
 
-const dark: Settings = { language: 'system', theme: 'dark' };
-const light: Settings = { language: 'en', theme: 'light' };
+const dark: Settings = { ...defaultSettings, theme: 'dark' };
+const light: Settings = { ...defaultSettings, language: 'en', theme: 'light' };
 
 function hub(): { hub: EventHub; listenerErrors: unknown[] } {
   const listenerErrors: unknown[] = [];

@@ -21,10 +21,19 @@ export const defaultAppInfo: AppInfo = {
 };
 
 /** Main's defaults. */
-export const defaultSettings: Settings = { language: 'system', theme: 'system' };
+export const defaultSettings: Settings = {
+  language: 'system',
+  theme: 'system',
+  closeToTray: true,
+  startAtLogin: false,
+  startHidden: false,
+  quietNotifications: false,
+};
 
 const languageSettings: ReadonlyArray<LanguageSetting> = ['system', 'en', 'zh-CN'];
 const themeSettings: ReadonlyArray<ThemeSetting> = ['system', 'light', 'dark'];
+const switches: ReadonlyArray<unknown> = [true, false];
+const switchKeys: ReadonlyArray<string> = ['closeToTray', 'startAtLogin', 'startHidden', 'quietNotifications'];
 
 /** How a {@link FakeBridge} starts. */
 export interface FakeBridgeOptions {
@@ -71,6 +80,11 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
   let nextUpdateError: string | null = null;
   let appInfoError: string | null = null;
   let held: Array<() => void> | null = null;
+  let renewalPaused = false;
+  const noSubscription: Unsubscribe = () => undefined;
+  const missingCertificate = (id: string): never => {
+    throw new Error(`Unable to find the certificate ${JSON.stringify(id)}`);
+  };
 
   const notify = (): void => {
     const current = settings;
@@ -102,9 +116,9 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
   const validate = (patch: SettingsPatch): void => {
     for (const [key, value] of Object.entries(patch)) {
       const allowed: ReadonlyArray<unknown> | undefined =
-        key === 'language' ? languageSettings : key === 'theme' ? themeSettings : undefined;
+        key === 'language' ? languageSettings : key === 'theme' ? themeSettings : switchKeys.includes(key) ? switches : undefined;
       if (allowed === undefined) throw new Error(`Unable to update settings, unknown setting "${key}"`);
-      if (!allowed.includes(value)) throw new Error(`Unable to update settings, "${value}" is not a valid ${key}`);
+      if (!allowed.includes(value)) throw new Error(`Unable to update settings, "${String(value)}" is not a valid ${key}`);
     }
   };
 
@@ -138,6 +152,25 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         listeners.delete(listener);
       };
     },
+    // The dashboard's channels: an empty data dir with background renewal running, until a test needs more.
+    listCertificates: () => reply(() => []),
+    showCertificate: (id) => reply(() => missingCertificate(id)),
+    renewCertificate: (id) => reply(() => missingCertificate(id)),
+    exportCertificate: (id) => reply(() => missingCertificate(id)),
+    readOrderLog: (id) => reply(() => missingCertificate(id)),
+    getRenewalStatus: () => reply(() => ({ paused: renewalPaused })),
+    pauseRenewal: () => reply(() => {
+      renewalPaused = true;
+      return { paused: renewalPaused };
+    }),
+    resumeRenewal: () => reply(() => {
+      renewalPaused = false;
+      return { paused: renewalPaused };
+    }),
+    onCertificateChanged: () => noSubscription,
+    onOrderEvent: () => noSubscription,
+    onAlert: () => noSubscription,
+    onRenewalState: () => noSubscription,
   };
 
   return {
