@@ -81,6 +81,14 @@ export default defineConfig(
     },
   },
   {
+    // shell.openExternal runs whatever the OS maps a URL to: only hardening.ts's guarded wrapper calls it.
+    files: ['main/**/*.ts'],
+    ignores: ['main/electron/hardening.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'shell', property: 'openExternal', message: 'Use openExternalSafely() from main/electron/hardening.ts.' }],
+    },
+  },
+  {
     files: ['preload/contract.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '.', message: 'contract.ts imports nothing.' }] }] },
   },

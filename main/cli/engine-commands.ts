@@ -11,7 +11,8 @@ import { CertDeskError, toApiError } from '../core/errors.ts';
 import { createLineLogger } from '../core/logger.ts';
 import type { OrderLogEntry } from '../core/log/order-log.ts';
 import { dataPaths } from '../core/paths.ts';
-import { FileSecretBox } from '../core/secrets/file-secret-box.ts';
+import { openSecretBox } from '../core/secrets/key-store.ts';
+import { osKeyStore } from '../core/secrets/os-keychain.ts';
 import type { ExitCode } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
@@ -46,13 +47,18 @@ async function openEngineFor(context: EngineCommandContext, opened: CertificateS
   }, { locale: context.locale, json })];
   const alerts = new PolicyRepository(conf).effective().alerts;
   if (alerts.webhook !== undefined) notifiers.push(webhookNotifier({ url: alerts.webhook, timeoutMs: alerts.webhookTimeoutMs, locale: context.locale }));
+  const logger = createLineLogger((line) => {
+    io.writeErr(line);
+  }, { json, quiet: options.verbose !== true });
+  // The key is shared with the desktop app: the OS keychain where one answers, else secrets/.key.
+  // A headless server has no keychain by nature, so the file key is logged at info (-v), not warned
+  // about on every command; `certdesk info` says where the key is.
+  const secrets = openSecretBox({ dataDir, secretsDir: paths.secretsDir, keyStore: osKeyStore(io.env, io.platform), logger, fileKeyLog: 'info' }).box;
   const service = new CertificateService({
     paths,
     conf,
-    secrets: new FileSecretBox(paths.secretsDir),
-    logger: createLineLogger((line) => {
-      io.writeErr(line);
-    }, { json, quiet: options.verbose !== true }),
+    secrets,
+    logger,
     notifiers,
     ...(prompt === undefined ? {} : { manualPrompt: prompt }),
   });

@@ -28,6 +28,7 @@ export const messages = {
   labelRuntime: { en: 'Runtime', 'zh-CN': '运行环境' },
   labelPlatform: { en: 'Platform', 'zh-CN': '平台' },
   labelDataDir: { en: 'Data directory', 'zh-CN': '数据目录' },
+  labelSecretsKey: { en: 'Secrets key', 'zh-CN': '密钥存放位置' },
   labelRemedy: { en: 'What to do', 'zh-CN': '处理建议' },
   exitCodes: {
     en: 'Exit codes: 0 ok, 1 failed, 2 bad usage, 3 busy (another process holds the lock).',

@@ -7,9 +7,13 @@ import { describePolicySettings, PolicyRepository, policySettingKeys } from '../
 import { resolveDataDir } from '../core/data-dir.ts';
 import { toApiError } from '../core/errors.ts';
 import { localeFromEnv } from '../core/i18n.ts';
+import type { Translations } from '../core/i18n.ts';
 import { createLineLogger } from '../core/logger.ts';
+import { dataPaths } from '../core/paths.ts';
+import { describeSecretsKey, inspectSecretsKey, type SecretsKeyStatus } from '../core/secrets/key-store.ts';
+import { osKeyStore } from '../core/secrets/os-keychain.ts';
 import { CertDeskService } from '../core/service.ts';
-import { settingKeys } from '../core/settings.ts';
+import { settingFromText, settingKeys } from '../core/settings.ts';
 import { createAppInfo, version } from '../core/version.ts';
 import { exitCodeFor, exitCodes, type ExitCode } from './exit-codes.ts';
 import { addEngineCommands } from './engine-commands.ts';
@@ -84,11 +88,15 @@ function buildProgram(
   program
     .command('info')
     .description(t('cmdInfo'))
-    .action(() => {
+    .action(async () => {
+      let info: AppInfo | undefined;
       withService(io, globals(), (service) => {
-        const info = service.appInfo();
-        print(info, () => formatInfo(info, t));
+        info = service.appInfo();
       });
+      if (info === undefined) return;
+      const shown = info;
+      const secretsKey = await secretsKeyStatus(io, shown.dataDir);
+      print({ ...shown, secretsKey: secretsKey.json }, () => `${formatInfo(shown, t)}\n${t('labelSecretsKey')}: ${secretsKey.text[locale]}`);
     });
 
   const settings = program.command('settings').description(t('cmdSettings'));
@@ -120,7 +128,7 @@ function buildProgram(
         const value = (settingKeys as ReadonlyArray<string>).includes(key)
           ? service.getSettings()[key as keyof Settings]
           : policy.show(options.ca).find((row) => row.key === key)?.value ?? policy.policy.get(key);
-        print({ [key]: value ?? null }, () => value ?? '');
+        print({ [key]: value ?? null }, () => (value === undefined ? '' : String(value)));
       });
     });
   settings
@@ -135,7 +143,7 @@ function buildProgram(
         // Anything but a policy key is an app setting (language, theme); updateSettings names unknown keys.
         if (!policySettingKeys.includes(key)) {
           if (options.ca !== undefined) throw new CertDeskError('invalid_input', `Unable to set ${key} for one CA account, it is an app setting`, { remedy: 'Leave out --ca.' });
-          const next = service.updateSettings({ [key]: value });
+          const next = service.updateSettings({ [key]: settingFromText(key, value) });
           print(next, () => formatSettings(next, []));
           return;
         }
@@ -210,6 +218,20 @@ function withService(io: CliIo, options: GlobalOptions, run: (service: CertDeskS
   }
 }
 
+/**
+ * Where the data dir's secrets key lives (the OS keychain or the key file), for `info`; reads only,
+ * creating nothing. A damaged marker is shown as its error rather than failing the command.
+ */
+async function secretsKeyStatus(io: CliIo, dataDir: string): Promise<{ readonly json: SecretsKeyStatus | { readonly store: 'unknown'; readonly error: string }; readonly text: Translations }> {
+  try {
+    const status = await inspectSecretsKey({ dataDir, secretsDir: dataPaths(dataDir).secretsDir, keyStore: osKeyStore(io.env, io.platform) });
+    return { json: status, text: describeSecretsKey(status) };
+  } catch (error) {
+    const message = toApiError(error).message;
+    return { json: { store: 'unknown', error: message }, text: { en: message, 'zh-CN': message } };
+  }
+}
+
 function formatInfo(info: AppInfo, t: (key: keyof typeof messages) => string): string {
   const runtime = info.versions.electron === undefined ? `Node ${info.versions.node}` : `Electron ${info.versions.electron}`;
   return [
@@ -222,7 +244,7 @@ function formatInfo(info: AppInfo, t: (key: keyof typeof messages) => string): s
 
 function formatSettings(settings: Settings, policy: ReturnType<PolicyRepository['show']>): string {
   return [
-    ...settingKeys.map((key) => `${key} = ${settings[key]}`),
+    ...settingKeys.map((key) => `${key} = ${String(settings[key])}`),
     ...policy.map((row) => `${row.key} = ${row.value}${row.isDefault ? ' (default)' : ''}`),
   ].join('\n');
 }

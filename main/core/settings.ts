@@ -2,14 +2,37 @@ import { z } from 'zod';
 import type { Settings, SettingsPatch } from '../../preload/contract.ts';
 import { CertDeskError } from './errors.ts';
 
-/** The settings a fresh data dir starts with: follow the operating system for language and theme. */
-export const defaultSettings: Settings = { language: 'system', theme: 'system' };
+/**
+ * The settings a fresh data dir starts with: follow the operating system for language and theme;
+ * closing the window keeps CertDesk in the tray (renewals must go on without a window), not started
+ * at login and not hidden until the admin asks for it, every alert shown as a notification.
+ */
+export const defaultSettings: Settings = {
+  language: 'system',
+  theme: 'system',
+  closeToTray: true,
+  startAtLogin: false,
+  startHidden: false,
+  quietNotifications: false,
+};
 
 const language = z.enum(['system', 'en', 'zh-CN']);
 const theme = z.enum(['system', 'light', 'dark']);
+/** An on/off setting: a JSON boolean, never the strings "true"/"false" (the CLI converts those). */
+const flag = z.boolean();
 
 /** One schema per setting, so a bad stored value costs that setting only, never the others. */
-const fields = { language, theme } as const satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
+const fields = {
+  language,
+  theme,
+  closeToTray: flag,
+  startAtLogin: flag,
+  startHidden: flag,
+  quietNotifications: flag,
+} as const satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
+
+/** The on/off settings, for messages and {@link settingFromText}. */
+const flagKeys = ['closeToTray', 'startAtLogin', 'startHidden', 'quietNotifications'] as const satisfies ReadonlyArray<keyof Settings>;
 
 /**
  * A change from the renderer or the CLI: any subset of the settings, nothing else. Unknown keys are
@@ -18,6 +41,10 @@ const fields = { language, theme } as const satisfies { [K in keyof Settings]: z
 export const settingsPatchSchema = z.strictObject({
   language: language.optional(),
   theme: theme.optional(),
+  closeToTray: flag.optional(),
+  startAtLogin: flag.optional(),
+  startHidden: flag.optional(),
+  quietNotifications: flag.optional(),
 });
 
 /** A stored value that could not be used, and the default used instead. */
@@ -43,7 +70,17 @@ export function parseStoredSettings(stored: unknown): { settings: Settings; prob
     return defaultSettings[key];
   };
   if (stored !== undefined && !isRecord(stored)) problems.push({ key: 'settings', value: stored });
-  return { settings: { language: pick('language'), theme: pick('theme') }, problems };
+  return {
+    settings: {
+      language: pick('language'),
+      theme: pick('theme'),
+      closeToTray: pick('closeToTray'),
+      startAtLogin: pick('startAtLogin'),
+      startHidden: pick('startHidden'),
+      quietNotifications: pick('quietNotifications'),
+    },
+    problems,
+  };
 }
 
 /**
@@ -58,12 +95,24 @@ export function parseSettingsPatch(input: unknown): SettingsPatch {
   }
   const details = parsed.error.issues.map(describeIssue).join('; ');
   throw new CertDeskError('invalid_input', `Unable to update settings, ${details}`, {
-    remedy: `Allowed: language = ${language.options.join(' | ')}; theme = ${theme.options.join(' | ')}.`,
+    remedy: `Allowed: language = ${language.options.join(' | ')}; theme = ${theme.options.join(' | ')}; ${flagKeys.join(', ')} = true | false.`,
   });
 }
 
 /** The names of the settings, for the CLI's `settings set <key>`. */
-export const settingKeys: ReadonlyArray<keyof Settings> = ['language', 'theme'];
+export const settingKeys: ReadonlyArray<keyof Settings> = ['language', 'theme', ...flagKeys];
+
+/**
+ * A setting's value as typed on a command line (`certdesk settings set closeToTray false`): `true`
+ * and `false` become booleans for the on/off settings; anything else is passed on unchanged, so
+ * {@link parseSettingsPatch} names the bad value. Never throws.
+ */
+export function settingFromText(key: string, text: string): unknown {
+  if (!(flagKeys as ReadonlyArray<string>).includes(key)) return text;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return text;
+}
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.map((k) => `'${k}'`).join(', ')}`;

@@ -51,3 +51,32 @@ export function focusWindow(window: BrowserWindow): void {
   if (!window.isVisible()) window.show();
   window.focus();
 }
+
+/**
+ * The URL of a renderer route (`/certificates/<id>`) under the entry page `entryUrl`: the route goes
+ * in the hash, as the renderer routes by hash (app.tsx). Each path segment is percent-encoded.
+ */
+export function routeUrl(entryUrl: string, segments: ReadonlyArray<string>): string {
+  const url = new URL(entryUrl);
+  url.hash = `/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+  return url.toString();
+}
+
+/** The renderer route of one certificate: `#/certificates/<id>`. */
+export function certificateUrl(entryUrl: string, id: string): string {
+  return routeUrl(entryUrl, ['certificates', id]);
+}
+
+/**
+ * Closing `window` hides it instead while `keep()` says so (the `closeToTray` setting, and not while
+ * the app is quitting), and calls `onHidden` each time it does. CertDesk then keeps running in the
+ * tray; the window comes back from the tray, a notification or a second launch.
+ */
+export function hideOnClose(window: BrowserWindow, keep: () => boolean, onHidden: () => void): void {
+  window.on('close', (event) => {
+    if (!keep()) return;
+    event.preventDefault();
+    window.hide();
+    onHidden();
+  });
+}

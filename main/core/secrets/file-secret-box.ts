@@ -15,9 +15,10 @@ const secretName = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
 /**
  * A {@link SecretBox} that keeps each secret in its own file under `<dataDir>/secrets/`, encrypted
- * with AES-256-GCM. The key comes from `loadKey`: the desktop app and the CLI will take it from the
- * OS keychain (issue #6); until then, and wherever no keychain exists, it is a random 32-byte key in
- * `secrets/.key` (mode 0600), created on first use. Secret files are 0600 in 0700 folders.
+ * with AES-256-GCM. The key comes from `loadKey`, called once on first use: the desktop app and the
+ * CLI pass key-store.ts's resolver (the OS keychain, else the key file); without one it is a random
+ * 32-byte key in `secrets/.key` (mode 0600), created on first use. Secret files are 0600 in 0700
+ * folders.
  */
 export class FileSecretBox implements SecretBox {
   readonly #dir: string;
@@ -26,7 +27,7 @@ export class FileSecretBox implements SecretBox {
 
   constructor(secretsDir: string, loadKey?: () => Promise<Buffer>) {
     this.#dir = secretsDir;
-    this.#loadKey = loadKey ?? (() => keyFile(path.join(secretsDir, '.key')));
+    this.#loadKey = loadKey ?? (() => loadKeyFile(path.join(secretsDir, '.key')));
   }
 
   async put(name: string, value: string): Promise<void> {
@@ -49,8 +50,10 @@ export class FileSecretBox implements SecretBox {
         remedy: `Restore ${this.#file(name)} from a backup, or enter the secret again.`,
       });
     if (tag !== formatTag || iv === undefined || authTag === undefined || data === undefined) throw damaged();
+    // Outside the try: a key that cannot be loaded (a locked keychain) is not a damaged file.
+    const key = await this.#keyOnce();
     try {
-      const decipher = createDecipheriv(algorithm, await this.#keyOnce(), Buffer.from(iv, 'base64'));
+      const decipher = createDecipheriv(algorithm, key, Buffer.from(iv, 'base64'));
       decipher.setAAD(Buffer.from(name));
       decipher.setAuthTag(Buffer.from(authTag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
@@ -68,14 +71,21 @@ export class FileSecretBox implements SecretBox {
     return path.join(this.#dir, `${name}.secret`);
   }
 
+  /** Loads the key once; a failure (a locked keychain) is not kept, so the next use tries again. */
   #keyOnce(): Promise<Buffer> {
-    this.#key ??= this.#loadKey();
+    this.#key ??= this.#loadKey().catch((error: unknown) => {
+      this.#key = undefined;
+      throw error;
+    });
     return this.#key;
   }
 }
 
-/** Reads the 32-byte key from `file`, creating it (0600) on first use. */
-async function keyFile(file: string): Promise<Buffer> {
+/**
+ * Reads the 32-byte key from `file`, creating it (0600, its folder 0700) on first use. Processes
+ * starting at once agree on one key. Throws `invalid_data` when the file holds no 32-byte key.
+ */
+export async function loadKeyFile(file: string): Promise<Buffer> {
   const existing = await readIfExists(file);
   if (existing !== undefined) {
     const key = Buffer.from(existing.trim(), 'base64');
@@ -96,7 +106,7 @@ async function keyFile(file: string): Promise<Buffer> {
     await link(temp, file);
     return key;
   } catch (error) {
-    if (isErrnoCode(error, 'EEXIST')) return await keyFile(file);
+    if (isErrnoCode(error, 'EEXIST')) return await loadKeyFile(file);
     throw error;
   } finally {
     await rm(temp, { force: true });

@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../../../preload/contract.ts';
 import type { ExitCode } from '../../../../main/cli/exit-codes.ts';
 import { messages } from '../../../../main/cli/messages.ts';
 import { runCli } from '../../../../main/cli/program.ts';
+import { defaultSettings } from '../../../../main/core/settings.ts';
 import { useTempDir } from '../support/temp-dir.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark.';
+const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, quietNotifications = true | false.';
 
 interface Run {
   readonly code: ExitCode;
@@ -121,18 +122,34 @@ describe('runCli', () => {
   });
 
   describe('info', () => {
-    it('prints name, version, runtime, platform and data dir', async () => {
-      expect(await inDataDir(['info'])).toStrictEqual({
+    it('prints name, version, runtime, platform, data dir and where the secrets key lives', async () => {
+      expect(await inDataDir(['info'], { CERTDESK_KEYCHAIN: 'off' })).toStrictEqual({
         code: 0,
         out: [
           `CertDesk ${packageVersion}`,
           `Runtime: Node ${process.versions.node}`,
           `Platform: ${process.platform}/${process.arch}`,
           `Data directory: ${tempDir()}`,
+          `Secrets key: not created yet; will be ${path.join(tempDir(), 'secrets', '.key')} (no OS keychain available)`,
           '',
         ].join('\n'),
         err: '',
       });
+    });
+
+    it('names the key file once a secret created it, and the keychain entry when the key is there', async () => {
+      const secretsDir = path.join(tempDir(), 'secrets');
+      await mkdir(secretsDir, { recursive: true });
+      await writeFile(path.join(secretsDir, '.key'), `${Buffer.alloc(32, 1).toString('base64')}\n`, { mode: 0o600 });
+      const file = await inDataDir(['info']);
+      expect(file.out).toContain(`Secrets key: ${path.join(secretsDir, '.key')} (a file readable only by this user; no OS keychain in use)\n`);
+      const json = await inDataDir(['--json', 'info']);
+      expect((JSON.parse(json.out) as { secretsKey: unknown }).secretsKey).toStrictEqual({ store: 'file', path: path.join(secretsDir, '.key'), reason: 'key_file' });
+
+      await rm(path.join(secretsDir, '.key'));
+      await writeFile(path.join(secretsDir, '.keychain'), JSON.stringify({ format: 'certdesk-keychain-v1', service: 'CertDesk', account: 'abc', fingerprint: '0123456789abcdef' }));
+      const keychain = await inDataDir(['info'], { CERTDESK_KEYCHAIN: 'off' });
+      expect(keychain.out).toContain('Secrets key: the OS keychain (service "CertDesk", account abc)\n');
     });
 
     it('--json prints the AppInfo as JSON', async () => {
@@ -148,7 +165,7 @@ describe('runCli', () => {
         runtime: 'node',
         versions: { node: process.versions.node },
       };
-      expect(JSON.parse(out)).toStrictEqual(expected);
+      expect(JSON.parse(out)).toStrictEqual({ ...expected, secretsKey: expect.objectContaining({ store: 'none' }) as unknown });
     });
 
     it('accepts --json after the command too', async () => {
@@ -208,7 +225,7 @@ describe('runCli', () => {
     it('shows the defaults on an empty data dir, as text and as JSON', async () => {
       const shown = await inDataDir(['settings', 'show']);
       expect(shown).toMatchObject({ code: 0, err: '' });
-      expect(shown.out).toMatch(/^language = system\ntheme = system\nrenewal\.remainingFraction = 0\.333\d* \(default\)\n/);
+      expect(shown.out).toMatch(/^language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\nrenewal\.remainingFraction = 0\.333\d* \(default\)\n/);
       expect(shown.out).toContain('retry.firstDelay = 1m (default)\nretry.factor = 2 (default)\nretry.maxDelay = 6h (default)\n');
       expect(shown.out).toContain('alerts.thresholds = 30,14,7,3,1 (default)\n');
       const json = await inDataDir(['--json', 'settings', 'show']);
@@ -218,11 +235,11 @@ describe('runCli', () => {
     it('set theme dark writes config.json, and show reads it back', async () => {
       expect(await inDataDir(['settings', 'set', 'theme', 'dark'])).toStrictEqual({
         code: 0,
-        out: 'language = system\ntheme = dark\n',
+        out: 'language = system\ntheme = dark\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\n',
         err: '',
       });
       const file = JSON.parse(await readFile(configFile(), 'utf8')) as unknown;
-      expect(file).toEqual({ settings: { language: 'system', theme: 'dark' } });
+      expect(file).toEqual({ settings: { ...defaultSettings, language: 'system', theme: 'dark' } });
 
       const shown = await inDataDir(['--json', 'settings', 'show']);
       expect(shown.code).toBe(0);
@@ -233,13 +250,13 @@ describe('runCli', () => {
       await inDataDir(['settings', 'set', 'language', 'zh-CN']);
       const shown = await inDataDir(['settings']);
       expect(shown).toMatchObject({ code: 0, err: '' });
-      expect(shown.out.startsWith('language = zh-CN\ntheme = system\nrenewal.')).toBe(true);
+      expect(shown.out.startsWith('language = zh-CN\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\nrenewal.')).toBe(true);
     });
 
     it('set --json prints the new settings as JSON', async () => {
       const { code, out } = await inDataDir(['--json', 'settings', 'set', 'language', 'en']);
       expect(code).toBe(0);
-      expect(JSON.parse(out)).toStrictEqual({ language: 'en', theme: 'system' });
+      expect(JSON.parse(out)).toStrictEqual({ ...defaultSettings, language: 'en' });
     });
 
     it('writes where CERTDESK_DATA_DIR points when --data-dir is absent', async () => {
@@ -247,7 +264,7 @@ describe('runCli', () => {
       const { code } = await cli(['settings', 'set', 'theme', 'light'], { env: { CERTDESK_DATA_DIR: dataDir } });
       expect(code).toBe(0);
       const file = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as unknown;
-      expect(file).toEqual({ settings: { language: 'system', theme: 'light' } });
+      expect(file).toEqual({ settings: { ...defaultSettings, language: 'system', theme: 'light' } });
     });
 
     it('rejects an invalid value with exit 2, the remedy on stderr and the file byte-identical', async () => {
@@ -259,6 +276,16 @@ describe('runCli', () => {
         err: `certdesk: Unable to update settings, 'theme' is not a valid value\nWhat to do: ${allowed}\n`,
       });
       expect(await readFile(configFile())).toEqual(before);
+    });
+
+    it('sets an on/off setting from true/false and refuses other words', async () => {
+      const { code, out } = await inDataDir(['--json', 'settings', 'set', 'closeToTray', 'false']);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toStrictEqual({ ...defaultSettings, closeToTray: false });
+      expect(await inDataDir(['settings', 'get', 'closeToTray'])).toStrictEqual({ code: 0, out: 'false\n', err: '' });
+      const refused = await inDataDir(['settings', 'set', 'startAtLogin', 'yes']);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain("'startAtLogin' is not a valid value");
     });
 
     it('rejects an invalid value on an empty data dir without creating config.json', async () => {
@@ -293,7 +320,7 @@ describe('runCli', () => {
         const { code, out, err } = await inDataDir(['settings', 'show']);
         expect(err).toContain('certdesk: error: Unable to read settings, using defaults');
         expect(err).toContain('certdesk: warning: ');
-        expect(out).toBe('language = system\ntheme = system\n');
+        expect(out).toBe('language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\n');
         expect(code).toBe(0);
         expect(await readFile(configFile(), 'utf8')).toBe('{not json');
       });
@@ -323,6 +350,7 @@ describe('runCli', () => {
         `运行环境: Node ${process.versions.node}`,
         `平台: ${process.platform}/${process.arch}`,
         `数据目录: ${tempDir()}`,
+        expect.stringMatching(/^密钥存放位置: 尚未创建；将保存在/) as unknown,
         '',
       ]);
     });

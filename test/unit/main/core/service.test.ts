@@ -66,34 +66,34 @@ describe('CertDeskService', () => {
   describe('updateSettings', () => {
     it('returns the merged settings and writes them to config.json', async () => {
       const { service } = open();
-      expect(service.updateSettings({ theme: 'dark' })).toEqual({ language: 'system', theme: 'dark' });
+      expect(service.updateSettings({ theme: 'dark' })).toEqual({ ...defaultSettings, language: 'system', theme: 'dark' });
       const file = JSON.parse(await readFile(configFile(), 'utf8')) as unknown;
-      expect(file).toEqual({ settings: { language: 'system', theme: 'dark' } });
+      expect(file).toEqual({ settings: { ...defaultSettings, language: 'system', theme: 'dark' } });
     });
 
     it('writes what a fresh service on the same data dir reads back', () => {
       open().service.updateSettings({ language: 'zh-CN', theme: 'light' });
-      expect(open().service.getSettings()).toEqual({ language: 'zh-CN', theme: 'light' });
+      expect(open().service.getSettings()).toEqual({ ...defaultSettings, language: 'zh-CN', theme: 'light' });
     });
 
     it('keeps the fields a patch leaves out', () => {
       const { service } = open();
       service.updateSettings({ theme: 'dark' });
-      expect(service.updateSettings({ language: 'en' })).toEqual({ language: 'en', theme: 'dark' });
-      expect(service.getSettings()).toEqual({ language: 'en', theme: 'dark' });
+      expect(service.updateSettings({ language: 'en' })).toEqual({ ...defaultSettings, language: 'en', theme: 'dark' });
+      expect(service.getSettings()).toEqual({ ...defaultSettings, language: 'en', theme: 'dark' });
     });
 
     it('treats {theme: undefined} as no change, never as unsetting the theme', () => {
       const { service } = open();
       service.updateSettings({ theme: 'dark' });
-      expect(service.updateSettings({ theme: undefined })).toEqual({ language: 'system', theme: 'dark' });
+      expect(service.updateSettings({ theme: undefined })).toEqual({ ...defaultSettings, language: 'system', theme: 'dark' });
     });
 
     it('replaces an invalid stored field with its default when writing', async () => {
-      await writeFile(configFile(), JSON.stringify({ settings: { language: 'klingon', theme: 'dark' } }));
+      await writeFile(configFile(), JSON.stringify({ settings: { ...defaultSettings, language: 'klingon', theme: 'dark' } }));
       const { service } = open();
-      expect(service.updateSettings({ theme: 'light' })).toEqual({ language: 'system', theme: 'light' });
-      expect(open().service.getSettings()).toEqual({ language: 'system', theme: 'light' });
+      expect(service.updateSettings({ theme: 'light' })).toEqual({ ...defaultSettings, language: 'system', theme: 'light' });
+      expect(open().service.getSettings()).toEqual({ ...defaultSettings, language: 'system', theme: 'light' });
     });
 
     const invalidPatches: ReadonlyArray<{ name: string; patch: unknown }> = [
@@ -111,16 +111,16 @@ describe('CertDeskService', () => {
       expect(error).toBeInstanceOf(CertDeskError);
       expect(error).toMatchObject({ code: 'invalid_input' });
       expect(await readFile(configFile())).toEqual(before);
-      expect(service.getSettings()).toEqual({ language: 'system', theme: 'dark' });
+      expect(service.getSettings()).toEqual({ ...defaultSettings, language: 'system', theme: 'dark' });
       expect(changes).toHaveLength(1);
     });
   });
 
   describe('with stored settings that are partly invalid', () => {
     it('uses the default for the bad field only and logs a warning naming it', async () => {
-      await writeFile(configFile(), JSON.stringify({ settings: { language: 'klingon', theme: 'dark' } }));
+      await writeFile(configFile(), JSON.stringify({ settings: { ...defaultSettings, language: 'klingon', theme: 'dark' } }));
       const { service, logger } = open();
-      expect(service.getSettings()).toEqual({ language: 'system', theme: 'dark' });
+      expect(service.getSettings()).toEqual({ ...defaultSettings, language: 'system', theme: 'dark' });
       expect(logger.entries).toEqual([
         {
           level: 'warn',
@@ -173,8 +173,8 @@ describe('CertDeskService', () => {
       service.updateSettings({ theme: 'dark' });
       service.updateSettings({ language: 'zh-CN' });
       expect(changes).toEqual([
-        { language: 'system', theme: 'dark' },
-        { language: 'zh-CN', theme: 'dark' },
+        { ...defaultSettings, language: 'system', theme: 'dark' },
+        { ...defaultSettings, language: 'zh-CN', theme: 'dark' },
       ]);
     });
 
@@ -184,7 +184,7 @@ describe('CertDeskService', () => {
       service.updateSettings({ theme: 'dark' });
       service.updateSettings({});
       service.updateSettings({ language: undefined });
-      expect(changes).toEqual([{ language: 'system', theme: 'dark' }]);
+      expect(changes).toEqual([{ ...defaultSettings, language: 'system', theme: 'dark' }]);
     });
 
     // A fresh data dir already has the default settings: writing them again changes nothing.
@@ -200,8 +200,8 @@ describe('CertDeskService', () => {
       service.updateSettings({ theme: 'dark' });
       service.updateSettings({ theme: 'system' });
       expect(changes).toEqual([
-        { language: 'system', theme: 'dark' },
-        { language: 'system', theme: 'system' },
+        { ...defaultSettings, language: 'system', theme: 'dark' },
+        { ...defaultSettings, language: 'system', theme: 'system' },
       ]);
     });
 
@@ -212,7 +212,7 @@ describe('CertDeskService', () => {
       service.updateSettings({ theme: 'dark' });
       stop();
       service.updateSettings({ theme: 'light' });
-      expect(received).toEqual([{ language: 'system', theme: 'dark' }]);
+      expect(received).toEqual([{ ...defaultSettings, language: 'system', theme: 'dark' }]);
     });
 
     it('survives a listener that throws: the update succeeds, the others are called, the error is logged', () => {
@@ -220,8 +220,8 @@ describe('CertDeskService', () => {
       service.on('settings:changed', () => {
         throw new Error('renderer gone');
       });
-      expect(service.updateSettings({ theme: 'dark' })).toEqual({ language: 'system', theme: 'dark' });
-      expect(changes).toEqual([{ language: 'system', theme: 'dark' }]);
+      expect(service.updateSettings({ theme: 'dark' })).toEqual({ ...defaultSettings, language: 'system', theme: 'dark' });
+      expect(changes).toEqual([{ ...defaultSettings, language: 'system', theme: 'dark' }]);
       expect(logger.entries).toEqual([
         { level: 'error', message: 'An event listener failed', fields: { error: 'Error: renderer gone' } },
       ]);
@@ -239,8 +239,8 @@ describe('CertDeskService', () => {
         });
         // As the CLI does: its own non-watching store on the same data dir.
         open().service.updateSettings({ language: 'zh-CN', theme: 'light' });
-        expect(await changed).toEqual({ language: 'zh-CN', theme: 'light' });
-        expect(watching.getSettings()).toEqual({ language: 'zh-CN', theme: 'light' });
+        expect(await changed).toEqual({ ...defaultSettings, language: 'zh-CN', theme: 'light' });
+        expect(watching.getSettings()).toEqual({ ...defaultSettings, language: 'zh-CN', theme: 'light' });
       },
       watchTimeout,
     );

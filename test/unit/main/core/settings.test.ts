@@ -5,16 +5,24 @@ import {
   defaultSettings,
   parseSettingsPatch,
   parseStoredSettings,
+  settingFromText,
   settingKeys,
   type SettingsProblem,
 } from '../../../../main/core/settings.ts';
 import { thrown } from '../support/thrown.ts';
 
-const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark.';
+const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, quietNotifications = true | false.';
 
 describe('defaultSettings and settingKeys', () => {
-  it('follow the operating system and name every setting', () => {
-    expect(defaultSettings).toEqual({ language: 'system', theme: 'system' });
+  it('follow the operating system, keep CertDesk in the tray, and name every setting', () => {
+    expect(defaultSettings).toEqual({
+      language: 'system',
+      theme: 'system',
+      closeToTray: true,
+      startAtLogin: false,
+      startHidden: false,
+      quietNotifications: false,
+    });
     expect([...settingKeys].sort()).toEqual(Object.keys(defaultSettings).sort());
   });
 });
@@ -31,37 +39,37 @@ describe('parseStoredSettings', () => {
     {
       name: 'a valid object is taken as is',
       stored: { language: 'zh-CN', theme: 'dark' },
-      settings: { language: 'zh-CN', theme: 'dark' },
+      settings: { ...defaultSettings, language: 'zh-CN', theme: 'dark' },
       problems: [],
     },
     {
       name: 'a missing field takes its default silently',
       stored: { theme: 'light' },
-      settings: { language: 'system', theme: 'light' },
+      settings: { ...defaultSettings, language: 'system', theme: 'light' },
       problems: [],
     },
     {
       name: 'a field stored as undefined takes its default silently',
       stored: { language: undefined, theme: 'light' },
-      settings: { language: 'system', theme: 'light' },
+      settings: { ...defaultSettings, language: 'system', theme: 'light' },
       problems: [],
     },
     {
       name: 'a bad language costs the language only',
       stored: { language: 'klingon', theme: 'dark' },
-      settings: { language: 'system', theme: 'dark' },
+      settings: { ...defaultSettings, language: 'system', theme: 'dark' },
       problems: [{ key: 'language', value: 'klingon' }],
     },
     {
       name: 'a bad theme costs the theme only',
       stored: { language: 'en', theme: 42 },
-      settings: { language: 'en', theme: 'system' },
+      settings: { ...defaultSettings, language: 'en', theme: 'system' },
       problems: [{ key: 'theme', value: 42 }],
     },
     {
       name: 'a null field is a problem, not a missing field',
       stored: { language: null, theme: 'light' },
-      settings: { language: 'system', theme: 'light' },
+      settings: { ...defaultSettings, language: 'system', theme: 'light' },
       problems: [{ key: 'language', value: null }],
     },
     {
@@ -76,8 +84,20 @@ describe('parseStoredSettings', () => {
     {
       name: 'extra keys are ignored, not reported',
       stored: { language: 'en', theme: 'light', colour: 'blue', version: 3 },
-      settings: { language: 'en', theme: 'light' },
+      settings: { ...defaultSettings, language: 'en', theme: 'light' },
       problems: [],
+    },
+    {
+      name: 'the desktop switches are taken as stored',
+      stored: { closeToTray: false, startAtLogin: true, startHidden: true, quietNotifications: true },
+      settings: { ...defaultSettings, closeToTray: false, startAtLogin: true, startHidden: true, quietNotifications: true },
+      problems: [],
+    },
+    {
+      name: 'a switch stored as a string costs that switch only',
+      stored: { closeToTray: 'false', startHidden: true },
+      settings: { ...defaultSettings, startHidden: true },
+      problems: [{ key: 'closeToTray', value: 'false' }],
     },
     { name: 'a string → defaults, reported as settings', stored: 'dark', settings: defaultSettings, problems: [{ key: 'settings', value: 'dark' }] },
     { name: 'null → defaults, reported as settings', stored: null, settings: defaultSettings, problems: [{ key: 'settings', value: null }] },
@@ -109,6 +129,12 @@ describe('parseSettingsPatch accepts', () => {
     { name: 'both', input: { language: 'en', theme: 'dark' }, expected: { language: 'en', theme: 'dark' } },
     { name: "'system' for both", input: { language: 'system', theme: 'system' }, expected: { language: 'system', theme: 'system' } },
     { name: '{theme: undefined} as no change', input: { theme: undefined }, expected: {} },
+    { name: 'a switch off', input: { closeToTray: false }, expected: { closeToTray: false } },
+    {
+      name: 'every switch',
+      input: { startAtLogin: true, startHidden: true, quietNotifications: true, closeToTray: true },
+      expected: { startAtLogin: true, startHidden: true, quietNotifications: true, closeToTray: true },
+    },
     { name: 'an undefined field next to a real one', input: { language: undefined, theme: 'dark' }, expected: { theme: 'dark' } },
   ];
 
@@ -137,6 +163,8 @@ describe('parseSettingsPatch rejects with invalid_input and the allowed values',
     { name: 'a bad language', input: { language: 'fr' }, message: "Unable to update settings, 'language' is not a valid value" },
     { name: 'a wrongly cased value', input: { language: 'zh-cn' }, message: "Unable to update settings, 'language' is not a valid value" },
     { name: 'null for a setting', input: { theme: null }, message: "Unable to update settings, 'theme' is not a valid value" },
+    { name: 'a switch as a string', input: { startAtLogin: 'true' }, message: "Unable to update settings, 'startAtLogin' is not a valid value" },
+    { name: 'a switch as a number', input: { quietNotifications: 1 }, message: "Unable to update settings, 'quietNotifications' is not a valid value" },
     {
       name: 'both values bad',
       input: { language: 1, theme: true },
@@ -153,5 +181,19 @@ describe('parseSettingsPatch rejects with invalid_input and the allowed values',
     const error = thrown(() => parseSettingsPatch(input));
     expect(error).toBeInstanceOf(CertDeskError);
     expect(error).toMatchObject({ code: 'invalid_input', message, remedy: allowed });
+  });
+});
+
+describe('settingFromText', () => {
+  it.each([
+    ['closeToTray', 'false', false],
+    ['startAtLogin', 'true', true],
+    ['quietNotifications', 'yes', 'yes'],
+    ['startHidden', 'TRUE', 'TRUE'],
+    ['theme', 'true', 'true'],
+    ['language', 'zh-CN', 'zh-CN'],
+    ['nonsense', 'false', 'false'],
+  ] as const)('%s %s → %s', (key, text, expected) => {
+    expect(settingFromText(key, text)).toBe(expected);
   });
 });

@@ -110,3 +110,36 @@ describe('SettingsPage: language and theme', () => {
     expect(document.documentElement.dataset['theme']).toBe('dark');
   });
 });
+
+describe('SettingsPage: desktop switches', () => {
+  const checkbox = (name: string): HTMLInputElement => screen.getByRole<HTMLInputElement>('checkbox', { name });
+
+  it('shows what main holds, with a hint for each', async () => {
+    await openSettings({ settings: { closeToTray: true, startAtLogin: false, quietNotifications: true } });
+    const desktop = screen.getByRole('region', { name: 'Desktop' });
+    expect(within(desktop).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).checked)).toEqual([true, false, false, true]);
+    expect(checkbox('Keep running in the tray when the window is closed').getAttribute('aria-describedby')).toBeTruthy();
+    expect(desktop.textContent).toContain('quit from the tray icon');
+    // Starting hidden only means something for a start at login.
+    expect(checkbox('Start in the tray at login').disabled).toBe(true);
+  });
+
+  it('changes a switch through main and shows main\'s answer', async () => {
+    const { bridge } = await openSettings();
+    fireEvent.click(checkbox('Keep running in the tray when the window is closed'));
+    await waitFor(() => {
+      expect(checkbox('Keep running in the tray when the window is closed').checked).toBe(false);
+    });
+    fireEvent.click(checkbox('Start CertDesk when I log in'));
+    await waitFor(() => {
+      expect(checkbox('Start in the tray at login').disabled).toBe(false);
+    });
+    expect(bridge.updates).toEqual([{ closeToTray: false }, { startAtLogin: true }]);
+    expect(bridge.settings).toMatchObject({ closeToTray: false, startAtLogin: true });
+  });
+
+  it('speaks Chinese', async () => {
+    renderApp({ route: '/settings', settings: { language: 'zh-CN' } });
+    expect((await screen.findByRole('region', { name: '桌面' })).textContent).toContain('只通知严重问题');
+  });
+});

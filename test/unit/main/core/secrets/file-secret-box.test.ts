@@ -140,6 +140,18 @@ describe('FileSecretBox', () => {
     expect(calls).toBe(1);
   });
 
+  it('asks loadKey again after it failed (a keychain locked at first use)', async () => {
+    let calls = 0;
+    const secrets = new FileSecretBox(secretsDir(), () => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new Error('locked')) : Promise.resolve(Buffer.alloc(32, 7));
+    });
+    await expect(secrets.put('a', '1')).rejects.toThrow('locked');
+    await secrets.put('a', '1');
+    expect(await secrets.get('a')).toBe('1');
+    expect(calls).toBe(2);
+  });
+
   it.each([
     ['the ciphertext', 3],
     ['the auth tag', 2],
