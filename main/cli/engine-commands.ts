@@ -17,6 +17,7 @@ import type { ExitCode } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
 import type { messages } from './messages.ts';
+import { mapBounded } from '../core/map-bounded.ts';
 
 /** What the engine commands need from the CLI around them. */
 export interface EngineCommandContext {
@@ -562,20 +563,6 @@ function formatExport(o: ExportOutcome): string {
   return o.hook === undefined ? head : `${head}\n  hook ${o.hook.ok ? 'ran' : 'FAILED'}${o.hook.output.trim() === '' ? '' : `: ${o.hook.output.trim().split('\n').slice(-3).join(' | ')}`}`;
 }
 
-/** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the results. */
-async function mapBounded<T, R>(items: ReadonlyArray<T>, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function formatSummaryLine(s: CertificateSummary): string {
   return `${s.id}\t${s.status}${s.monitored === undefined ? '' : ' (monitored)'}\t${s.notAfter ?? '-'}\t${s.domains.join(',')}`;

@@ -17,6 +17,7 @@ import type { DataPaths } from './paths.ts';
 import type { Logger, SecretBox } from './ports.ts';
 import { JobQueue } from './renewal/job-queue.ts';
 import { RenewalScheduler } from './renewal/scheduler.ts';
+import { mapBounded } from './map-bounded.ts';
 
 /**
  * Overrides of the renewal policy's scheduler settings (`scheduler.checkInterval`,
@@ -412,17 +413,3 @@ export class DesktopEngine {
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at once; results in the order of `items`. */
-async function mapBounded<T, R>(items: ReadonlyArray<T>, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}

@@ -9,7 +9,7 @@ import { link, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CertDeskError } from '../errors.ts';
-import { isErrnoCode, modes, readIfExists } from '../fs/atomic.ts';
+import { isErrnoCode, modes, readIfExists, readJsonFile } from '../fs/atomic.ts';
 import type { Logger } from '../ports.ts';
 import { FileSecretBox, loadKeyFile } from './file-secret-box.ts';
 
@@ -235,19 +235,9 @@ function fingerprint(key: Buffer): string {
 }
 
 async function readMarker(file: string): Promise<Marker | undefined> {
-  const text = await readIfExists(file);
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    value = undefined;
-  }
-  const parsed = markerSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new CertDeskError('invalid_data', `Unable to find the secrets key, ${file} is damaged`, {
+  return readJsonFile(file, markerSchema, () => new CertDeskError('invalid_data', `Unable to find the secrets key, ${file} is damaged`, {
     remedy: 'Restore the file from a backup; it names the OS keychain entry that holds the key.',
-  });
+  }));
 }
 
 function decodeKey(value: string): Buffer | undefined {

@@ -119,7 +119,8 @@ describe('FileSecretBox', () => {
         for (let i = 0; i < boxes; i += 1) expect(await secrets.get(`from-${String(i)}`)).toBe(`value ${String(i)}`);
       }
     }
-  });
+    // 200 rounds of fsynced writes: about a second alone, several on a busy two-core CI machine.
+  }, 60_000);
 
   it('uses the key from loadKey when given, and writes no key file', async () => {
     const key = randomBytes(32);
