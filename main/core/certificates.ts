@@ -9,7 +9,7 @@ import { openAccountClient, registerAccount, type AccountClient } from './acme/a
 import { ariCertId, fetchRenewalInfo, RenewalInfoError, renewalInfoUrl } from './acme/ari.ts';
 import { caPresets, resolveDirectoryUrl } from './acme/presets.ts';
 import { revocationReasons, type RevocationReason } from './acme/revocation.ts';
-import { readJournal, type Journal } from './acme/journal.ts';
+import { readJournal } from './acme/journal.ts';
 import { asAcmeError, describeFailure, OrderFailedError, type Failure } from './acme/failures.ts';
 import { completeAttempt, runOrder, type RunLimits } from './acme/order-runner.ts';
 import type { AcmeExchange, TransportOptions } from './acme/transport.ts';
@@ -27,7 +27,7 @@ import {
 import { notifyAll, type Notifier } from './alerts/notifier.ts';
 import { createSolver, dnsSecrets, type ManualPrompt } from './challenges/factory.ts';
 import { CertDeskError, toApiError } from './errors.ts';
-import type { ApiError } from '../../preload/contract.ts';
+import type { ApiError, CertificateSummaryDto, ExportOutcomeDto } from '../../preload/contract.ts';
 import { modes, readIfExists, writeAtomic } from './fs/atomic.ts';
 import { appendOrderLog, followOrderLog, readOrderLog, type OrderEventType, type OrderLogEntry } from './log/order-log.ts';
 import { parseImportedChain } from './monitor/imported.ts';
@@ -41,7 +41,7 @@ import { useStandby } from './renewal/failover.ts';
 import { withCertificateLock } from './renewal/lock.ts';
 import { PolicyRepository, type EffectivePolicy } from './renewal/policy.ts';
 import { budgetUsage, BudgetRefusedError, checkBudget, pruneHistory, type LimitUsage, type RenewalKind } from './renewal/rate-budget.ts';
-import { nextCheckAfter, renewalDecision, type AriWindow, type RenewalBasis } from './renewal/renewal-window.ts';
+import { nextCheckAfter, renewalDecision, type AriWindow } from './renewal/renewal-window.ts';
 import type { DueCertificate } from './renewal/scheduler.ts';
 import { RenewalStateStore, SpendLog, type RenewalState } from './renewal/state.ts';
 import { exportTargetSchema, runDeployHook, writeExportTarget, type ExportTarget } from './vault/export-target.ts';
@@ -107,52 +107,11 @@ export interface AddCertificateInput {
   readonly standby?: StandbyConfig | undefined;
 }
 
-/** A certificate's state, for `cert list`/`cert show` and the UI. */
-export interface CertificateSummary {
-  readonly id: string;
-  readonly domains: ReadonlyArray<string>;
-  /** The CA account; absent for a monitor-only certificate. */
-  readonly ca?: string;
-  readonly challenge?: ChallengeConfig['type'];
-  /** Set for a monitor-only certificate: where it comes from (never renewed by CertDesk). */
-  readonly monitored?: MonitorConfig['source'];
-  /** For a TLS monitor: the endpoint, and how its certificate compares with the one CertDesk holds for that name. */
-  readonly endpoint?: { readonly host: string; readonly port: number; readonly deployed: ReturnType<typeof compareDeployed>; readonly heldBy?: string };
-  /**
-   * `none`: never obtained; `valid`; `expired`; `renewing`: an unfinished order is in the journal;
-   * `failing`: the last attempt failed and a retry is planned; `stopped`: automatic retries stopped
-   * until the admin acts; `revoked`: the live version was revoked; `damaged`: the live version
-   * failed its integrity check (`problem` says why; `cert rollback` restores the previous one).
-   */
-  readonly status: 'none' | 'valid' | 'expired' | 'renewing' | 'failing' | 'stopped' | 'revoked' | 'damaged';
-  /** Why the certificate is `damaged`. */
-  readonly problem?: string;
-  readonly notBefore?: string;
-  readonly notAfter?: string;
-  readonly issuer?: string;
-  readonly serial?: string;
-  readonly version?: number;
-  /** The CA's last word, when the last attempt failed. */
-  readonly lastProblem?: Journal['lastProblem'];
-  /** The next attempt: the retry policy's time after a failure, or the CA's `Retry-After`. */
-  readonly nextAttemptAt?: string;
-  /** When the live certificate is due for renewal, and the rule that says so. */
-  readonly renewAt?: string;
-  readonly renewalBasis?: RenewalBasis;
-  /** The CA's ARI window, when it gave one (RFC 9773). */
-  readonly ariWindow?: { readonly start: string; readonly end: string; readonly explanationUrl?: string };
-  /** The streak of failed attempts: how many, since when, the last error explained, and whether retries stopped. */
-  readonly attempts?: {
-    readonly count: number;
-    readonly firstFailureAt: string;
-    readonly stopped?: 'needs_admin' | 'attempts_exhausted' | 'gave_up';
-    readonly lastError: { readonly at: string; readonly type: string; readonly message: string; readonly explanation: Readonly<Record<string, string>>; readonly remedy: Readonly<Record<string, string>> };
-  };
-  /** The CA account's rate-limit budget as a new order for this certificate would draw on it. */
-  readonly budget?: ReadonlyArray<{ readonly limit: string; readonly scope: string; readonly used: number; readonly max: number; readonly left: number; readonly exempt: boolean; readonly allowedAt: string }>;
-  /** The last staging rehearsal. */
-  readonly rehearsal?: { readonly at: string; readonly ok: boolean; readonly message?: string | undefined };
-}
+/**
+ * A certificate's state, for `cert list`/`cert show` and the UI: the DTO the IPC contract declares
+ * (preload/contract.ts imports nothing, so the shape lives there once and the engine fills it).
+ */
+export type CertificateSummary = CertificateSummaryDto;
 
 /** How a renewal is asked for. */
 export interface RenewOptions {
@@ -201,16 +160,8 @@ export interface ImportOptions {
   } | undefined;
 }
 
-/** What one export target did: the files written, the hook's output, or why it failed. */
-export interface ExportOutcome {
-  readonly dir: string;
-  readonly format: 'pem' | 'pfx';
-  /** False when writing the files or running the hook failed. */
-  readonly ok: boolean;
-  readonly files?: ReadonlyArray<string>;
-  readonly error?: string;
-  readonly hook?: { readonly ok: boolean; readonly output: string };
-}
+/** What one export target did: the files written, the hook's output, or why it failed (the contract's DTO). */
+export type ExportOutcome = ExportOutcomeDto;
 
 /** Outcome of `cert revoke`. */
 export interface RevokeResult {
