@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Locale } from '../../preload/contract.ts';
+import type { DnsProviderDto, DnsProviderKindDto, Locale } from '../../preload/contract.ts';
 import { caPresets } from '../core/acme/presets.ts';
 import { revocationReasons } from '../core/acme/revocation.ts';
-import type { AddDnsProviderInput, CertificateService, CertificateSummary, ExportOutcome, RehearsalResult, RenewResult } from '../core/certificates.ts';
+import type { CertificateService, CertificateSummary, ExportOutcome, RehearsalResult, RenewResult } from '../core/certificates.ts';
+import { DnsError, dnsFailureText } from '../core/challenges/dns/dns-error.ts';
+import type { CredentialField } from '../core/challenges/dns/provider.ts';
+import { dnsProviderDefinitions } from '../core/challenges/dns/registry.ts';
+import { fieldFlag } from '../core/dns-providers.ts';
 import { openConfigStore } from '../core/config-store.ts';
 import { hostPort, keyTypes, type ChallengeConfig, type KeyType, type StandbyConfig } from '../core/config/schema.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
@@ -104,7 +108,168 @@ function usage(message: string, remedy: string): CertDeskError {
 }
 
 /**
- * Adds the engine's commands to `program`: `ca add|list`, `dns add|list`, `cert
+ * Flags of `dns add` that are not credential fields; a field with one of these keys would clash
+ * (the service's own names, and the global options).
+ */
+const dnsAddReservedKeys: ReadonlySet<string> = new Set(['provider', 'resolver', 'propagationCheck', 'propagationTimeout', 'propagationInterval', 'dataDir', 'json', 'verbose', 'help']);
+
+/** `apiToken` → `CERTDESK_DNS_API_TOKEN`: where a secret field may come from instead of its flag. */
+export function dnsSecretEnvName(key: string): string {
+  return `CERTDESK_DNS_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/** Environment variables read for a secret field before issue #8, still honoured. */
+const legacySecretEnv: Readonly<Record<string, string>> = { tsigSecret: 'CERTDESK_TSIG_SECRET' };
+
+/**
+ * One `dns add` option per field key of every kind, with the kinds that have it. The help is the
+ * field's English help; a key several kinds share (`accessKeyId`) gets its label and a pointer to
+ * `dns kinds`, since where to find the value differs by kind.
+ */
+function dnsFieldOptions(): ReadonlyArray<{ readonly key: string; readonly kinds: ReadonlyArray<string>; readonly help: string }> {
+  const byKey = new Map<string, { kinds: string[]; fields: CredentialField[] }>();
+  for (const definition of dnsProviderDefinitions) {
+    for (const field of definition.fields) {
+      if (dnsAddReservedKeys.has(field.key)) continue;
+      const entry = byKey.get(field.key) ?? { kinds: [], fields: [] };
+      entry.kinds.push(definition.kind);
+      entry.fields.push(field);
+      byKey.set(field.key, entry);
+    }
+  }
+  return [...byKey].map(([key, { kinds, fields }]) => {
+    const [first] = fields;
+    const shared = fields.length > 1;
+    const extras = [
+      fields.some((field) => field.secret) ? `secret; or set ${[dnsSecretEnvName(key), legacySecretEnv[key]].filter((name) => name !== undefined).join(' or ')}` : undefined,
+      shared || first?.choices === undefined ? undefined : `one of ${first.choices.join(', ')}`,
+      shared || first?.defaultValue === undefined ? undefined : `default ${first.defaultValue}`,
+    ].filter((extra) => extra !== undefined);
+    const help = shared ? `${first?.label.en ?? key}; what it is for each kind: certdesk dns kinds` : first?.help.en ?? '';
+    return { key, kinds, help: `${help}${extras.length === 0 ? '' : ` (${extras.join('; ')})`}` };
+  });
+}
+
+/** `dns list`'s text: one provider per line, its non-secret settings and which secrets are set. */
+function formatDnsProvider(provider: DnsProviderDto): string {
+  const settings = Object.entries(provider.settings).map(([key, value]) => `${key}=${value}`);
+  const check = provider.propagation.enabled
+    ? `propagation check${provider.propagation.resolver === undefined ? '' : ` via ${provider.propagation.resolver}`}`
+    : 'no propagation check';
+  return [provider.name, provider.provider, ...settings, ...(provider.secrets.length === 0 ? [] : [`secrets: ${provider.secrets.join(', ')}`]), check].join('\t');
+}
+
+/** `dns kinds`'s text: every kind, its flags, the secret ones marked. */
+function formatDnsKinds(kinds: ReadonlyArray<DnsProviderKindDto>, locale: Locale): string {
+  return kinds.map((kind) => [
+    `${kind.kind}\t${kind.label[locale]} — ${kind.help[locale]}`,
+    ...kind.fields.map((field) => `  ${fieldFlag(field.key)}${field.secret ? ' (secret)' : ''}${field.optional ? ' (optional)' : ''}\t${field.help[locale]}`),
+    `  propagation: ${kind.propagation.timeoutSeconds} s, every ${kind.propagation.intervalSeconds} s`,
+  ].join('\n')).join('\n');
+}
+
+/**
+ * The `dns` command group: `add` (one `--<kebab-key>` option per credential field of every kind,
+ * secrets also from `CERTDESK_DNS_<KEY>`), `list`, `check`, `remove`, `kinds`. A field given that the
+ * chosen kind does not have is a usage error (exit 2) naming the kind's fields.
+ */
+function addDnsCommands(
+  program: Command,
+  context: EngineCommandContext,
+  openEngine: (c: EngineCommandContext) => Promise<CertificateService>,
+  print: (value: unknown, text: () => string) => void,
+): void {
+  const { io } = context;
+  const dns = program.command('dns').description('manage DNS providers for DNS-01');
+  const fields = dnsFieldOptions();
+  const add = dns.command('add')
+    .description('store a DNS provider (replaces one of the same name); see dns kinds for every kind\'s fields')
+    .argument('<name>', 'a name for the provider')
+    .addOption(new Option('--provider <kind>', 'provider kind').choices(dnsProviderDefinitions.map((definition) => definition.kind)).makeOptionMandatory());
+  for (const field of fields) {
+    add.option(`${fieldFlag(field.key)} <value>`, `${field.kinds.join(', ')}: ${field.help}`);
+  }
+  add
+    .option('--resolver <host:port>', 'check propagation on this server instead of the zone\'s authoritative servers', parseHostPort)
+    .option('--no-propagation-check', 'answer the challenge without first checking that the TXT record is visible')
+    .option('--propagation-timeout <seconds>', 'how long to wait for the TXT record to become visible (default: the kind\'s, see dns kinds)', parseSeconds)
+    .option('--propagation-interval <seconds>', 'how long to wait between checks (default: the kind\'s)', (value) => parseWhole(value, 1, 300))
+    .action(async (name: string, options: Record<string, unknown> & { provider: string; resolver?: string; propagationCheck: boolean; propagationTimeout?: number; propagationInterval?: number }) => {
+      const definition = dnsProviderDefinitions.find((candidate) => candidate.kind === options.provider);
+      if (definition === undefined) throw usage(`Unable to add the DNS provider ${name}, there is no kind ${options.provider}`, 'See certdesk dns kinds.');
+      const own = new Set(definition.fields.map((field) => field.key));
+      const allowed = definition.fields.length === 0 ? 'none' : definition.fields.map((field) => fieldFlag(field.key)).join(', ');
+      const stray = fields.filter((field) => !own.has(field.key) && options[field.key] !== undefined).map((field) => fieldFlag(field.key));
+      if (stray.length > 0) {
+        throw usage(`Unable to add the ${definition.kind} DNS provider ${name}, ${stray.join(', ')} ${stray.length === 1 ? 'is not one of its fields' : 'are not among its fields'}`,
+          `Fields of ${definition.kind}: ${allowed}.`);
+      }
+      const credentials: Record<string, string> = {};
+      for (const field of definition.fields) {
+        const given = options[field.key];
+        const legacyEnv = legacySecretEnv[field.key];
+        const fromEnv = field.secret ? io.env[dnsSecretEnvName(field.key)] ?? (legacyEnv === undefined ? undefined : io.env[legacyEnv]) : undefined;
+        const value = typeof given === 'string' ? given : fromEnv;
+        if (value !== undefined) credentials[field.key] = value;
+      }
+      // A relative script path on the command line means relative to where the admin typed it (the
+      // stored provider keeps the absolute path; a bare name is looked up on PATH as it is).
+      const command = credentials['command'];
+      if (definition.kind === 'exec' && command !== undefined && /[\\/]/.test(command) && !path.isAbsolute(command)) {
+        credentials['command'] = path.resolve(io.cwd, command);
+      }
+      const added = await (await openEngine(context)).dns.add({
+        name,
+        provider: definition.kind,
+        credentials,
+        propagation: {
+          enabled: options.propagationCheck,
+          ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+          ...(options.propagationTimeout === undefined ? {} : { timeoutSeconds: options.propagationTimeout }),
+          ...(options.propagationInterval === undefined ? {} : { intervalSeconds: options.propagationInterval }),
+        },
+      }, io.signal);
+      print(added, () => `Added DNS provider ${name} (${added.provider})${added.note === undefined ? '' : `\n${added.note[context.locale]}`}\nCheck its credentials with: certdesk dns check ${name}`);
+    });
+  dns.command('list')
+    .description('list DNS providers (secrets are never shown, only which are set)')
+    .action(async () => {
+      const providers = await (await openEngine(context)).dns.list();
+      print(providers, () => (providers.length === 0 ? 'No DNS providers yet: certdesk dns add <name> --provider …' : providers.map(formatDnsProvider).join('\n')));
+    });
+  dns.command('check')
+    .description('check that a DNS provider\'s credentials work, without changing any record')
+    .argument('<name>')
+    .action(async (name: string) => {
+      try {
+        const result = await (await openEngine(context)).dns.check(name, io.signal);
+        print(result, () => `${name}: credentials work${result.zones === undefined ? '' : `; zones: ${result.zones.length === 0 ? 'none' : result.zones.map((zone) => zone.replace(/\.$/, '')).join(', ')}`}`);
+      } catch (error) {
+        // The error itself stays English (it names the provider, host and credential); its kind is translated.
+        if (error instanceof DnsError && context.globals().json !== true) {
+          const text = dnsFailureText[error.failure];
+          io.writeErr(`certdesk: ${text.title[context.locale]}${context.locale === 'en' ? '' : `：${text.remedy[context.locale]}`}\n`);
+        }
+        throw error;
+      }
+    });
+  dns.command('remove')
+    .description('remove a DNS provider no certificate uses, with its secrets')
+    .argument('<name>')
+    .action(async (name: string) => {
+      await (await openEngine(context)).dns.remove(name);
+      print({ name, removed: true }, () => `Removed DNS provider ${name}`);
+    });
+  dns.command('kinds')
+    .description('list every DNS provider kind with its fields (secret ones marked)')
+    .action(async () => {
+      const kinds = (await openEngine(context)).dns.kinds();
+      print(kinds, () => formatDnsKinds(kinds, context.locale));
+    });
+}
+
+/**
+ * Adds the engine's commands to `program`: `ca add|list`, `dns add|list|check|remove|kinds`, `cert
  * add|list|show|renew|export`, `log`. Each parses and validates its arguments, calls the
  * {@link CertificateService} and prints text or (`--json`) JSON; nothing else happens here.
  * Returns the function that releases what the commands opened (CA connections); call it when the
@@ -157,55 +322,7 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       print(accounts, () => (accounts.length === 0 ? 'No CA accounts yet: certdesk ca add <name> --directory <url> --agree-tos' : accounts.map((a) => `${a.name}\t${a.directoryUrl}\t${a.email ?? ''}`).join('\n')));
     });
 
-  const dns = program.command('dns').description('manage DNS providers for DNS-01');
-  dns.command('add')
-    .description('store a DNS provider')
-    .argument('<name>', 'a name for the provider')
-    .addOption(new Option('--provider <kind>', 'provider kind').choices(['exec', 'rfc2136', 'manual']).makeOptionMandatory())
-    .option('--command <path>', 'exec: the hook script (lego exec convention: present|cleanup <fqdn> <value>)')
-    .option('--server <host:port>', 'rfc2136: the primary server accepting updates', parseHostPort)
-    .option('--tsig-name <name>', 'rfc2136: TSIG key name')
-    .option('--tsig-secret <base64>', 'rfc2136: TSIG secret; or set CERTDESK_TSIG_SECRET')
-    .addOption(new Option('--tsig-algorithm <alg>', 'rfc2136: TSIG algorithm').choices(['hmac-sha256', 'hmac-sha384', 'hmac-sha512']).default('hmac-sha256'))
-    .option('--resolver <host:port>', 'check propagation on this server instead of the zone\'s authoritative servers', parseHostPort)
-    .option('--no-propagation-check', 'answer the challenge without first checking that the TXT record is visible')
-    .option('--propagation-timeout <seconds>', 'how long to wait for the TXT record to become visible (default 120)', parseSeconds)
-    .action(async (name: string, options: {
-      provider: 'exec' | 'rfc2136' | 'manual'; command?: string; server?: string; tsigName?: string; tsigSecret?: string;
-      tsigAlgorithm: 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512'; resolver?: string; propagationCheck: boolean; propagationTimeout?: number;
-    }) => {
-      const propagation = {
-        enabled: options.propagationCheck,
-        ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
-        ...(options.propagationTimeout === undefined ? {} : { timeoutSeconds: options.propagationTimeout }),
-      };
-      let input: AddDnsProviderInput;
-      switch (options.provider) {
-        case 'exec':
-          if (options.command === undefined) throw usage('Unable to add an exec provider without --command', 'Give the path of the hook script: --command /usr/local/bin/dns-hook');
-          input = { name, provider: 'exec', command: path.resolve(io.cwd, options.command), propagation };
-          break;
-        case 'rfc2136': {
-          const secret = options.tsigSecret ?? io.env.CERTDESK_TSIG_SECRET;
-          if (options.server === undefined || options.tsigName === undefined || secret === undefined) {
-            throw usage('Unable to add an rfc2136 provider, --server, --tsig-name and --tsig-secret are required', 'Give the primary server and the TSIG key: --server ns1.example.com:53 --tsig-name certdesk --tsig-secret <base64>');
-          }
-          input = { name, provider: 'rfc2136', server: options.server, tsigName: options.tsigName, tsigSecret: secret, tsigAlgorithm: options.tsigAlgorithm, propagation };
-          break;
-        }
-        case 'manual':
-          input = { name, provider: 'manual', propagation };
-          break;
-      }
-      const stored = await (await openEngine(context)).addDnsProvider(input);
-      print({ name, ...stored }, () => `Added DNS provider ${name} (${stored.provider})`);
-    });
-  dns.command('list')
-    .description('list DNS providers')
-    .action(async () => {
-      const providers = (await openEngine(context)).listDnsProviders();
-      print(providers, () => (providers.length === 0 ? 'No DNS providers yet: certdesk dns add <name> --provider …' : providers.map((p) => `${p.name}\t${p.provider}`).join('\n')));
-    });
+  addDnsCommands(program, context, openEngine, print);
 
   const cert = program.command('cert').description('manage certificates');
   cert.command('add')

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { certdesk, requireBuiltCli, runProcess } from '../support/cli.ts';
+import { startVendorServer } from '../support/vendor-server.ts';
 
 let dataDir: string;
 
@@ -76,5 +77,41 @@ describe('the built certdesk CLI', () => {
     const result = await certdesk(['--data-dir', dataDir, 'info'], { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`数据目录: ${dataDir}`);
+  });
+});
+
+describe('certdesk dns against a cloud API', () => {
+  const token = 'integration-cloudflare-token-0123456789';
+
+  it('adds a Cloudflare provider with the token from the environment, checks it without writing, and removes it', async () => {
+    const api = await startVendorServer((request) => {
+      if (request.headers.authorization !== `Bearer ${token}`) {
+        return { status: 403, body: { success: false, errors: [{ code: 10000, message: 'Authentication error' }], messages: [], result: null } };
+      }
+      if (request.url.pathname === '/client/v4/user/tokens/verify') return { status: 200, body: { success: true, errors: [], messages: [], result: { id: 'x', status: 'active' } } };
+      return { status: 200, body: { success: true, errors: [], messages: [], result: [{ id: '023e105f4ecef8ad9ca31a8372d0c353', name: 'example.com' }], result_info: { page: 1, total_pages: 1 } } };
+    });
+    try {
+      // The built CLI trusts the stand-in's CA the way an admin trusts a private one: NODE_EXTRA_CA_CERTS.
+      const caFile = path.join(dataDir, 'api-ca.pem');
+      await writeFile(caFile, api.caPem);
+      const env = { CERTDESK_KEYCHAIN: 'off', NODE_EXTRA_CA_CERTS: caFile };
+      const add = await certdesk(['--data-dir', dataDir, 'dns', 'add', 'cf', '--provider', 'cloudflare', '--endpoint', `${api.url}/client/v4`], { ...env, CERTDESK_DNS_API_TOKEN: token });
+      expect(add).toMatchObject({ code: 0, stderr: '' });
+      expect(await readFile(path.join(dataDir, 'config.json'), 'utf8')).not.toContain(token);
+
+      const check = await certdesk(['--data-dir', dataDir, 'dns', 'check', 'cf'], env);
+      expect(check).toEqual({ code: 0, stdout: 'cf: credentials work; zones: example.com\n', stderr: '' });
+      expect(api.requests.map((request) => request.method)).toEqual(['GET', 'GET']);
+
+      const list = await certdesk(['--data-dir', dataDir, '--json', 'dns', 'list'], env);
+      expect(JSON.parse(list.stdout)).toEqual([{ name: 'cf', provider: 'cloudflare', settings: { endpoint: `${api.url}/client/v4` }, secrets: ['apiToken'], propagation: { enabled: true } }]);
+      expect(list.stdout).not.toContain(token);
+
+      expect((await certdesk(['--data-dir', dataDir, 'dns', 'remove', 'cf'], env)).code).toBe(0);
+      expect((await certdesk(['--data-dir', dataDir, 'dns', 'check', 'cf'], env)).code).toBe(2);
+    } finally {
+      await api.stop();
+    }
   });
 });

@@ -108,6 +108,19 @@ describe('RFC 2136 provider against BIND9', () => {
     await expect(otherAlgorithm.present('_acme-challenge.x.certdesk.test.', 'v')).rejects.toMatchObject({ failure: 'auth' });
   });
 
+  it('check() proves the key with a signed SOA query, changing nothing, and names the configured zone', async () => {
+    await expect(provider.check()).resolves.toEqual({});
+    const withZone = createRfc2136Provider({ server: bind.address, tsig: bind.tsig, zone: 'certdesk.test' });
+    await expect(withZone.check()).resolves.toEqual({ zones: ['certdesk.test.'] });
+    const wrongSecret = Buffer.alloc(32, 3).toString('base64');
+    const forged = await rejection(createRfc2136Provider({ server: bind.address, tsig: { ...bind.tsig, secret: wrongSecret } }).check());
+    expect(forged).toMatchObject({ failure: 'auth' });
+    expect(forged.message).toBe(`Unable to check the TSIG key ${bind.tsig.name} at ${bind.address}, the TSIG key or its secret is wrong (or clocks differ): the server answered NOTAUTH/BADSIG`);
+    expect(forged.message).not.toContain(wrongSecret);
+    const stranger = await rejection(createRfc2136Provider({ server: bind.address, tsig: { ...bind.tsig, name: 'someone-else' } }).check());
+    expect(stranger.message).toMatch(/NOTAUTH\/BADKEY$/);
+  });
+
   it('reports a server that is not there as a network error', async () => {
     const port = await freePort({ udp: true });
     const absent = createRfc2136Provider({ server: `127.0.0.1:${port}`, tsig: bind.tsig, zone: 'certdesk.test', timeoutMs: 500 });

@@ -12,6 +12,7 @@ import {
   type ProblemKind,
 } from './problems.ts';
 import { AcmeHttpError, AcmeTransportError } from './transport.ts';
+import { DnsError, dnsFailureText } from '../challenges/dns/dns-error.ts';
 
 /** Why a step of an order failed, classified for the runner, the retry policy and the admin. */
 export interface Failure {
@@ -141,13 +142,22 @@ function describeError(error: unknown, now: Date): Failure {
     return fromClassification(classifyTransportError(error), now, undefined, undefined);
   }
   if (error instanceof OrderFailedError) return error.failure;
+  if (error instanceof DnsError) {
+    // The DNS failure's kind has a translated title and remedy; the English message keeps the details
+    // (which name, which provider, what the API said), so the Chinese text quotes it after the title.
+    const text = dnsFailureText[error.failure];
+    const remedy = error.remedy ?? text.remedy.en;
+    return {
+      ...plain(error.transient ? 'transient' : 'needs_admin', error.transient ? 'retry' : 'stop', `dns_${error.failure}`, error.message, remedy, {
+        en: error.message,
+        'zh-CN': `${text.title['zh-CN']}：${error.message}`,
+      }, { en: remedy, 'zh-CN': text.remedy['zh-CN'] }),
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    };
+  }
   if (error instanceof CertDeskError) {
-    // Challenge solvers say whether a retry may help (DnsError.transient); anything else they
-    // raise is a setting the admin must fix.
-    const transient = 'transient' in error && error.transient === true;
-    // A DnsError names its failure (auth, not_visible, …): more useful in `cert show` than the code.
-    const type = 'failure' in error && typeof error.failure === 'string' ? `dns_${error.failure}` : error.code;
-    return plain(transient ? 'transient' : 'needs_admin', transient ? 'retry' : 'stop', type, error.message, error.remedy ?? 'See the order log.', { en: error.message, 'zh-CN': error.message }, {
+    // Anything else a challenge solver raises is a setting the admin must fix.
+    return plain('needs_admin', 'stop', error.code, error.message, error.remedy ?? 'See the order log.', { en: error.message, 'zh-CN': error.message }, {
       en: error.remedy ?? 'See the order log.',
       'zh-CN': error.remedy ?? '请查看订单日志。',
     });

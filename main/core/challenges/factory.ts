@@ -1,28 +1,64 @@
 import type { ChallengeConfig, DnsProviderConfig } from '../config/schema.ts';
-import type { Logger, SecretBox } from '../ports.ts';
-import type { DnsProvider } from './dns/provider.ts';
-import { CertDeskError } from '../errors.ts';
-import type { ChallengeSolver } from './solver.ts';
-
+import type { Logger } from '../ports.ts';
+import type { Dns01Options } from './dns/dns-01.ts';
 import type { ManualPrompt } from './dns/manual.ts';
+import type { DnsProvider, DnsProviderDefinition, ProviderContext } from './dns/provider.ts';
+import { findDnsProviderDefinition } from './dns/registry.ts';
+import type { ChallengeSolver } from './solver.ts';
 
 export type { ManualPrompt } from './dns/manual.ts';
 
-/** Secret names of DNS providers in the SecretBox. */
-export const dnsSecrets = { tsig: (name: string) => `dns/${name}/tsig-secret` } as const;
+/**
+ * Where the DNS-01 solver gets its providers: the stored configuration by name, and the provider
+ * built from it with its secrets. `DnsProviderService` implements it.
+ */
+export interface DnsProviderSource {
+  /** The stored configuration of `name`; throws `not_found` when there is none. */
+  config(name: string): DnsProviderConfig;
+  /** Builds the provider `name` (secrets read from the SecretBox now, just before use). */
+  create(name: string, context?: Partial<ProviderContext>): Promise<DnsProvider>;
+}
 
 /** What building a solver needs besides the certificate's challenge configuration. */
 export interface SolverContext {
-  readonly dnsProvider: (name: string) => DnsProviderConfig;
-  readonly secrets: SecretBox;
+  readonly dns: DnsProviderSource;
   readonly logger: Logger;
   readonly manualPrompt?: ManualPrompt;
 }
 
+/** Propagation defaults for a kind the registry does not know (lego's defaults). */
+const FALLBACK_PROPAGATION = { timeoutSeconds: 120, intervalSeconds: 2 } as const;
+
+/**
+ * The DNS-01 solver's propagation check and CNAME lookups for a stored provider (pure; tested as a
+ * table): the check is off when the admin turned it off, else it waits up to the stored timeout and
+ * asks at the stored interval, each falling back to the kind's defaults (`definition.propagation`).
+ * CNAMEs at `_acme-challenge` are looked up through the stored resolver (else the system's), also
+ * when the check is off: the record must be written where the delegation points.
+ */
+export function dnsSolverSettings(
+  propagation: DnsProviderConfig['propagation'],
+  definition: Pick<DnsProviderDefinition, 'propagation'> | undefined,
+): Pick<Dns01Options, 'propagation' | 'delegation'> {
+  const defaults = definition?.propagation ?? FALLBACK_PROPAGATION;
+  const resolver = propagation.resolver === undefined ? {} : { resolver: propagation.resolver };
+  return {
+    propagation: propagation.enabled
+      ? {
+          ...resolver,
+          timeoutMs: (propagation.timeoutSeconds ?? defaults.timeoutSeconds) * 1000,
+          intervalMs: (propagation.intervalSeconds ?? defaults.intervalSeconds) * 1000,
+        }
+      : false,
+    delegation: resolver,
+  };
+}
+
 /**
  * Builds the {@link ChallengeSolver} a certificate's configuration names: DNS-01 through its
- * provider (with the propagation check as configured), or HTTP-01 through the built-in server or a
- * webroot folder. Secrets are read from the SecretBox here, just before use.
+ * provider (any kind of the registry, with the propagation check as configured over the kind's
+ * defaults), or HTTP-01 through the built-in server or a webroot folder. Rejects as
+ * `DnsProviderSource.create` does when the provider cannot be built.
  */
 export async function createSolver(challenge: ChallengeConfig, context: SolverContext): Promise<ChallengeSolver> {
   switch (challenge.mode) {
@@ -37,47 +73,16 @@ export async function createSolver(challenge: ChallengeConfig, context: SolverCo
     }
     case 'dns': {
       const { createDns01Solver } = await import('./dns/dns-01.ts');
-      const config = context.dnsProvider(challenge.provider);
-      const provider = await createDnsProvider(challenge.provider, config, context);
-      const { propagation } = config;
+      const config = context.dns.config(challenge.provider);
+      const provider = await context.dns.create(challenge.provider, {
+        logger: context.logger,
+        ...(context.manualPrompt === undefined ? {} : { manualPrompt: context.manualPrompt }),
+      });
       return createDns01Solver({
         provider,
-        propagation: propagation.enabled
-          ? {
-              ...(propagation.resolver === undefined ? {} : { resolver: propagation.resolver }),
-              ...(propagation.timeoutSeconds === undefined ? {} : { timeoutMs: propagation.timeoutSeconds * 1000 }),
-            }
-          : false,
+        ...dnsSolverSettings(config.propagation, findDnsProviderDefinition(config.provider)),
         logger: context.logger,
       });
-    }
-  }
-}
-
-async function createDnsProvider(name: string, config: DnsProviderConfig, context: SolverContext): Promise<DnsProvider> {
-  switch (config.provider) {
-    case 'exec': {
-      const { createExecProvider } = await import('./dns/exec.ts');
-      return createExecProvider({ command: config.command });
-    }
-    case 'rfc2136': {
-      const secret = await context.secrets.get(dnsSecrets.tsig(name));
-      if (secret === undefined) {
-        throw new CertDeskError('invalid_data', `Unable to use the DNS provider ${name}, its TSIG secret is missing`, {
-          remedy: `Add the provider again: certdesk dns add ${name} --provider rfc2136 …`,
-        });
-      }
-      const { createRfc2136Provider } = await import('./dns/rfc2136.ts');
-      return createRfc2136Provider({ server: config.server, tsig: { name: config.tsigName, algorithm: config.tsigAlgorithm, secret } });
-    }
-    case 'manual': {
-      if (context.manualPrompt === undefined) {
-        throw new CertDeskError('invalid_input', `Unable to use the manual DNS provider ${name} here, nobody can be asked to create the record`, {
-          remedy: 'Run the renewal from a terminal (certdesk cert renew …) or use an automatic DNS provider.',
-        });
-      }
-      const { createManualProvider } = await import('./dns/manual.ts');
-      return createManualProvider({ prompt: context.manualPrompt });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dnsProviderDefinitions, legacyDnsKinds } from '../challenges/dns/registry.ts';
 import { exportTargetSchema } from '../vault/export-target.ts';
 
 /** A validated id or name (see `names.ts`). */
@@ -45,9 +46,24 @@ export const propagationSchema = z.strictObject({
   /** Ask only this server (host:port); default the zone's authoritative servers. */
   resolver: hostPort.optional(),
   timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  /** Pause between checks; default the provider kind's. */
+  intervalSeconds: z.number().int().min(1).max(300).optional(),
 });
 
-/** A DNS provider as stored in config.json; credentials (the TSIG secret) live in the SecretBox. */
+/**
+ * The kinds stored with `settings` (issue #8's API providers): every registered kind but the three
+ * that predate it. An entry of a kind this build does not know fails validation, so a data dir
+ * written by a newer CertDesk is reported, never half-used.
+ */
+const apiDnsKinds = dnsProviderDefinitions
+  .map((definition) => definition.kind)
+  .filter((kind) => !(legacyDnsKinds as ReadonlyArray<string>).includes(kind));
+
+/**
+ * A DNS provider as stored in config.json; secrets (API tokens, the TSIG secret) live in the
+ * SecretBox. `exec`, `rfc2136` and `manual` keep the fields they had before issue #8, so existing
+ * data dirs load unchanged; every other kind keeps its non-secret field values in `settings`.
+ */
 export const dnsProviderSchema = z.discriminatedUnion('provider', [
   z.strictObject({ provider: z.literal('exec'), command: z.string().min(1), propagation: propagationSchema }),
   z.strictObject({
@@ -58,6 +74,12 @@ export const dnsProviderSchema = z.discriminatedUnion('provider', [
     propagation: propagationSchema,
   }),
   z.strictObject({ provider: z.literal('manual'), propagation: propagationSchema }),
+  z.strictObject({
+    provider: z.enum(apiDnsKinds as [string, ...string[]]),
+    /** Non-secret field values by key (`zoneId`, `endpoint`, `region`, …). */
+    settings: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), z.string().max(4096)),
+    propagation: propagationSchema,
+  }),
 ]);
 /** A stored DNS provider. */
 export type DnsProviderConfig = z.infer<typeof dnsProviderSchema>;

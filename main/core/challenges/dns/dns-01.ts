@@ -1,7 +1,7 @@
 import type { Logger } from '../../ports.ts';
 import type { ChallengeInput, ChallengeSolver } from '../solver.ts';
 import type { DnsProvider } from './provider.ts';
-import { waitForTxt, type WaitForTxtOptions } from './propagation.ts';
+import { followCnames, waitForTxt, type FollowCnamesOptions, type WaitForTxtOptions } from './propagation.ts';
 
 /**
  * The propagation check's settings: `resolver`, `timeoutMs`, `intervalMs` (see {@link waitForTxt};
@@ -9,11 +9,21 @@ import { waitForTxt, type WaitForTxtOptions } from './propagation.ts';
  */
 export type PropagationOptions = Omit<WaitForTxtOptions, 'fqdn' | 'value' | 'signal'>;
 
+/** Where CNAMEs at `_acme-challenge.<domain>` are looked up: `resolver`, else `bootstrap`, else the system's resolvers. */
+export type DelegationOptions = Pick<FollowCnamesOptions, 'resolver' | 'bootstrap'>;
+
 /** Options for {@link createDns01Solver}. */
 export interface Dns01Options {
   readonly provider: DnsProvider;
   /** `false` answers right after the provider returns; otherwise wait until the record is visible. */
   readonly propagation: false | PropagationOptions;
+  /**
+   * CNAME delegation: before presenting, `_acme-challenge.<domain>` is looked up for a CNAME through
+   * these resolvers and the record is written at the end of the chain. Default: the propagation
+   * check's `resolver` and `bootstrap` when the check is on; no lookup when it is off (then the
+   * record is written at the name itself). `false` never looks.
+   */
+  readonly delegation?: false | DelegationOptions | undefined;
   readonly logger: Logger;
 }
 
@@ -22,22 +32,41 @@ export function challengeRecordName(domain: string): string {
   return `_acme-challenge.${domain.replace(/^\*\./, '').replace(/\.$/, '').toLowerCase()}.`;
 }
 
+/** Where one challenge's record is written: the name itself, or the end of its CNAME chain. */
+interface RecordTarget {
+  readonly fqdn: string;
+  /** The `_acme-challenge` name, when a CNAME moved the record elsewhere. */
+  readonly delegatedFrom?: string;
+}
+
 /**
- * Creates the DNS-01 {@link ChallengeSolver} (RFC 8555 §8.4): `present` has the provider add the TXT
- * record `_acme-challenge.<domain>.` with the challenge's value, then (unless `propagation` is
- * `false`) waits until it is visible ({@link waitForTxt}) and logs how long that took; `cleanup`
- * has the provider remove that one value.
+ * Creates the DNS-01 {@link ChallengeSolver} (RFC 8555 §8.4): `present` looks up a CNAME at
+ * `_acme-challenge.<domain>.` (see {@link Dns01Options.delegation}; the acme-dns pattern, which the
+ * CA follows too), has the provider add the TXT record with the challenge's value at the end of the
+ * chain, logs "DNS-01 record presented" with `fqdn` = the name written (and `delegatedFrom` when a
+ * CNAME was followed), then (unless `propagation` is `false`) waits until it is visible at that name
+ * ({@link waitForTxt}) and logs how long that took; `cleanup` has the provider remove that one value
+ * at the same name.
  *
  * A wildcard and its apex publish two values at one name; each cleanup removes only its own value
  * (the provider's contract). Provider calls for the same name run one after another, so scripts and
  * APIs that read-modify-write a record set never race each other; waits run in parallel.
  *
- * Failures of the provider or the check reject `present` as they are (actionable {@link DnsError}s);
- * the record may be half-published then, and the runner calls `cleanup`, which is idempotent.
+ * Failures of the lookup, the provider or the check reject `present` as they are (actionable
+ * {@link DnsError}s); the record may be half-published then, and the runner calls `cleanup`, which
+ * is idempotent.
  */
 export function createDns01Solver(options: Dns01Options): ChallengeSolver {
   const { provider, logger } = options;
   const tails = new Map<string, Promise<unknown>>();
+  const delegation: false | DelegationOptions = options.delegation ?? (options.propagation === false
+    ? false
+    : {
+        ...(options.propagation.resolver === undefined ? {} : { resolver: options.propagation.resolver }),
+        ...(options.propagation.bootstrap === undefined ? {} : { bootstrap: options.propagation.bootstrap }),
+      });
+  /** The target of each presented challenge (`<name>\n<value>`), so cleanup removes what present wrote. */
+  const targets = new Map<string, RecordTarget>();
 
   /** Runs `task` after every earlier provider call for `fqdn` has settled. */
   const inTurn = <T>(fqdn: string, task: () => Promise<T>): Promise<T> => {
@@ -49,16 +78,24 @@ export function createDns01Solver(options: Dns01Options): ChallengeSolver {
     return next;
   };
 
+  const targetOf = async (name: string, signal: AbortSignal | undefined): Promise<RecordTarget> => {
+    if (delegation === false) return { fqdn: name };
+    const found = await followCnames({ ...delegation, fqdn: name, signal });
+    return found.target === name ? { fqdn: name } : { fqdn: found.target, delegatedFrom: name };
+  };
+
   return {
     type: 'dns-01',
     present: async (challenge: ChallengeInput, signal?: AbortSignal) => {
       signal?.throwIfAborted();
-      const fqdn = challengeRecordName(challenge.domain);
-      const fields = { provider: provider.kind, fqdn, wildcard: challenge.wildcard };
-      await inTurn(fqdn, () => provider.present(fqdn, challenge.value));
+      const name = challengeRecordName(challenge.domain);
+      const target = await targetOf(name, signal);
+      targets.set(`${name}\n${challenge.value}`, target);
+      const fields = { provider: provider.kind, ...target, wildcard: challenge.wildcard };
+      await inTurn(target.fqdn, () => provider.present(target.fqdn, challenge.value, signal));
       logger.info('DNS-01 record presented', fields);
       if (options.propagation === false) return;
-      const visible = await waitForTxt({ ...options.propagation, fqdn, value: challenge.value, signal });
+      const visible = await waitForTxt({ ...options.propagation, fqdn: target.fqdn, value: challenge.value, signal });
       logger.info('DNS-01 record visible', {
         ...fields,
         checkedName: visible.checkedName,
@@ -67,9 +104,13 @@ export function createDns01Solver(options: Dns01Options): ChallengeSolver {
       });
     },
     cleanup: async (challenge: ChallengeInput) => {
-      const fqdn = challengeRecordName(challenge.domain);
-      await inTurn(fqdn, () => provider.cleanup(fqdn, challenge.value));
-      logger.info('DNS-01 record removed', { provider: provider.kind, fqdn, wildcard: challenge.wildcard });
+      const name = challengeRecordName(challenge.domain);
+      const key = `${name}\n${challenge.value}`;
+      // A challenge presented by a process that crashed is looked up again.
+      const target = targets.get(key) ?? await targetOf(name, undefined);
+      await inTurn(target.fqdn, () => provider.cleanup(target.fqdn, challenge.value));
+      targets.delete(key);
+      logger.info('DNS-01 record removed', { provider: provider.kind, ...target, wildcard: challenge.wildcard });
     },
   };
 }

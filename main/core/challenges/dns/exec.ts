@@ -3,7 +3,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { describeFailedRun, lastLines, runCommand } from '../../process/run-command.ts';
 import { DnsError } from './dns-error.ts';
 import { displayName } from './names.ts';
-import type { DnsProvider } from './provider.ts';
+import type { DnsProvider, DnsProviderDefinition } from './provider.ts';
 
 /**
  * Default bound on one run of the command. DNS APIs answer in seconds, but scripts often wait for
@@ -83,6 +83,9 @@ export function validateExecCommand(command: string): string {
  * stderr interleaved, bounded). The command is validated now ({@link validateExecCommand}, which
  * throws), and a command gone by the time it runs rejects with a `bad_config` error.
  *
+ * `check()` runs nothing (lego's protocol has no check mode): it validates the command again, so a
+ * script deleted or made non-executable since is reported as `bad_config`.
+ *
  * Concurrent calls start concurrent processes: a script must cope with two values on one name.
  */
 export function createExecProvider(options: ExecOptions): DnsProvider {
@@ -112,5 +115,53 @@ export function createExecProvider(options: ExecOptions): DnsProvider {
     kind: 'exec',
     present: (fqdn, value) => invoke('present', fqdn, value),
     cleanup: (fqdn, value) => invoke('cleanup', fqdn, value),
+    // Runs nothing (the command has no "check" mode): the command must still be an executable file.
+    check: () => new Promise((resolve) => {
+      validateExecCommand(options.command);
+      resolve({});
+    }),
   };
 }
+
+/** Why `command` cannot be the exec provider's command, for the credential field; `undefined` when it can. */
+function execCommandProblem(command: string): string | undefined {
+  try {
+    validateExecCommand(command);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DnsError)) throw error;
+    return `it is not an executable file (${error.message.replace(/^Unable to use the exec DNS provider, /, '')})`;
+  }
+}
+
+/**
+ * The `exec` kind: one field, `command`, the hook script (lego's exec convention). `prepare` stores
+ * the absolute path {@link validateExecCommand} finds, so a bare name is pinned to what PATH held
+ * when the admin added it. Propagation defaults: 120 s, every 2 s (lego's).
+ */
+export const execDefinition: DnsProviderDefinition = {
+  kind: 'exec',
+  label: { en: 'Script (exec)', 'zh-CN': '脚本（exec）' },
+  help: {
+    en: 'Runs your own script as "<command> present|cleanup <fqdn> <value>" (the convention of lego\'s exec provider); the script talks to your DNS.',
+    'zh-CN': '以 "<命令> present|cleanup <完整域名> <值>" 的方式运行您自己的脚本（与 lego 的 exec 提供方约定相同），由脚本操作您的 DNS。',
+  },
+  fields: [
+    {
+      key: 'command',
+      label: { en: 'Command', 'zh-CN': '命令' },
+      help: {
+        en: 'Absolute path of an executable script or program (or a name on PATH) that takes present|cleanup <fqdn> <value>.',
+        'zh-CN': '可执行脚本或程序的绝对路径（或 PATH 中的名称），参数为 present|cleanup <完整域名> <值>。',
+      },
+      secret: false,
+      example: '/usr/local/bin/dns-hook',
+      validate: execCommandProblem,
+    },
+  ],
+  propagation: { timeoutSeconds: 120, intervalSeconds: 2 },
+  create: (credentials) => createExecProvider({ command: credentials.command ?? '' }),
+  prepare: (credentials) => new Promise((resolve) => {
+    resolve({ credentials: { ...credentials, command: validateExecCommand(credentials.command ?? '') } });
+  }),
+};

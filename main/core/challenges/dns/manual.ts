@@ -3,7 +3,7 @@ import type { Locale } from '../../../../preload/contract.ts';
 import type { Translations } from '../../i18n.ts';
 import { DnsError } from './dns-error.ts';
 import { displayName } from './names.ts';
-import type { DnsProvider } from './provider.ts';
+import type { DnsProvider, DnsProviderDefinition } from './provider.ts';
 
 /** The record the admin is asked to create or may remove. */
 export interface ManualRecord {
@@ -44,6 +44,7 @@ function recordOf(fqdn: string, value: string): ManualRecord {
  * and waits for confirmation; `cleanup` tells them it may be removed. Questions are asked one at a
  * time even when an order presents several challenges at once (a wildcard and its apex give two
  * values on one name: the admin creates both). Rejections of the prompt pass through unchanged.
+ * `check()` always succeeds: there are no credentials to validate.
  */
 export function createManualProvider(options: ManualOptions): DnsProvider {
   let queue: Promise<unknown> = Promise.resolve();
@@ -56,6 +57,8 @@ export function createManualProvider(options: ManualOptions): DnsProvider {
     kind: 'manual',
     present: (fqdn, value) => serialised(() => options.prompt.confirmPresent(recordOf(fqdn, value))),
     cleanup: (fqdn, value) => serialised(() => options.prompt.notifyCleanup(recordOf(fqdn, value))),
+    // Nothing to validate: the admin is the credential.
+    check: () => Promise.resolve({}),
   };
 }
 
@@ -121,3 +124,29 @@ export function createTerminalPrompt(options: TerminalPromptOptions): ManualProm
     },
   };
 }
+
+/** The prompt of a manual provider built where nobody can be asked (the GUI without a dialog, a daemon). */
+const unavailablePrompt: ManualPrompt = {
+  confirmPresent: () => Promise.reject(new DnsError('prompt_unavailable', 'Unable to ask for the manual DNS record here, nobody can be asked to create it', {
+    remedy: 'Run the renewal from a terminal (certdesk cert renew …) or use an automatic DNS provider.',
+  })),
+  notifyCleanup: () => Promise.resolve(),
+};
+
+/**
+ * The `manual` kind: no fields; the admin creates the record when asked through
+ * `context.manualPrompt` (without one, `present` rejects with `prompt_unavailable` and `check()`
+ * still succeeds). Propagation defaults: 600 s, every 10 s, since hand-made records in a web
+ * console often take minutes to publish.
+ */
+export const manualDefinition: DnsProviderDefinition = {
+  kind: 'manual',
+  label: { en: 'Manual', 'zh-CN': '手动' },
+  help: {
+    en: 'CertDesk shows the TXT record and waits until you have created it. Not for unattended renewals.',
+    'zh-CN': 'CertDesk 显示 TXT 记录并等待您手动创建。不适用于无人值守的自动续期。',
+  },
+  fields: [],
+  propagation: { timeoutSeconds: 600, intervalSeconds: 10 },
+  create: (_credentials, context) => createManualProvider({ prompt: context.manualPrompt ?? unavailablePrompt }),
+};

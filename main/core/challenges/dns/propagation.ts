@@ -99,6 +99,11 @@ export function followAnswer(name: string, response: QueryResponse): { end: stri
   return { end, values };
 }
 
+/** True when a resolver gave an answer (data, no data or NXDOMAIN), not a refusal or failure. */
+function answered(response: QueryResponse): boolean {
+  return response.rcode === 'NOERROR' || response.rcode === 'NXDOMAIN';
+}
+
 function errorDetail(error: unknown): string {
   if (error instanceof DnsError) return error.message.replace(/^Unable to [^,]*, /, '');
   throw error;
@@ -109,14 +114,19 @@ async function authoritativeServers(zone: string, bootstrap: readonly ServerAddr
   const action = `find the authoritative servers of ${displayName(zone)}`;
   const ask = async (name: string, type: 'NS' | 'A' | 'AAAA'): Promise<QueryResponse> => {
     let lastError: DnsError | undefined;
+    let refused: QueryResponse | undefined;
     for (const server of bootstrap) {
       try {
-        return await query(server, name, type, { action, recursionDesired: true, timeoutMs: QUERY_TIMEOUT_MS, signal });
+        const response = await query(server, name, type, { action, recursionDesired: true, timeoutMs: QUERY_TIMEOUT_MS, signal });
+        // A resolver that will not answer (REFUSED, SERVFAIL) says nothing: ask the next one.
+        if (answered(response)) return response;
+        refused ??= response;
       } catch (error) {
         if (!(error instanceof DnsError)) throw error;
         lastError = error;
       }
     }
+    if (refused !== undefined) return refused;
     throw lastError ?? new DnsError('network', `Unable to ${action}, no resolver is configured on this system`);
   };
   const ns = (await ask(zone, 'NS')).answers.filter((record) => record.type === 'NS' && record.name === zone).map((record) => record.data);
@@ -283,4 +293,83 @@ export async function waitForTxt(options: WaitForTxtOptions): Promise<Propagatio
   throw new DnsError('not_visible', `Unable to confirm the TXT record at ${checked}${via}, ${why}`, {
     remedy: 'Check that the DNS provider wrote the record in the zone these servers serve; if it is just slow to publish, raise the propagation timeout.',
   });
+}
+
+/** Options for {@link followCnames}. */
+export interface FollowCnamesOptions {
+  /** The name to start from, e.g. `_acme-challenge.www.example.com.`. */
+  readonly fqdn: string;
+  /** Ask only this resolver (`host:port`), recursion on. Default: `bootstrap`. */
+  readonly resolver?: string | undefined;
+  /**
+   * Resolvers (`host:port`) asked in turn, recursion on, until one answers (one that refuses or
+   * fails is skipped). Default: the system's (`dns.getServers()`), as {@link waitForTxt} uses.
+   */
+  readonly bootstrap?: readonly string[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Where a CNAME chain ends, from {@link followCnames}. */
+export interface CnameTarget {
+  /** The end of the chain, absolute: `fqdn` itself when it has no CNAME. */
+  readonly target: string;
+  /** Every name followed, `fqdn` first and `target` last; one entry when there was no CNAME. */
+  readonly chain: readonly string[];
+}
+
+/**
+ * Follows the CNAME chain at `fqdn` (the acme-dns delegation pattern: `_acme-challenge.example.com`
+ * CNAME `<id>.auth.example.org`) to the name that really holds the TXT record, up to 8 hops, through
+ * the same resolvers the propagation check starts from. A name that does not exist (NXDOMAIN) or has
+ * no CNAME ends the chain.
+ *
+ * Rejects with a `bad_config` {@link DnsError} for a loop or a chain longer than 8 hops (the CA
+ * would fail too), with `network` when no resolver answers, with `bad_config` for a malformed
+ * resolver, and with the signal's reason when aborted.
+ */
+export async function followCnames(options: FollowCnamesOptions): Promise<CnameTarget> {
+  let fqdn: string;
+  try {
+    fqdn = toFqdn(options.fqdn);
+  } catch (error) {
+    throw new DnsError('bad_config', `Unable to look up the CNAME at ${options.fqdn}, ${(error as Error).message}`);
+  }
+  const servers = options.resolver !== undefined && options.resolver !== ''
+    ? parseServers([options.resolver], 'the propagation-check resolver')
+    : options.bootstrap !== undefined ? parseServers(options.bootstrap, 'a bootstrap resolver') : systemResolvers();
+  const chain = [fqdn];
+  const remedy = 'Fix the CNAME records at these names so that the chain ends at the name that holds the TXT record.';
+  for (;;) {
+    const name = chain.at(-1) ?? fqdn;
+    const action = `look up the CNAME at ${displayName(name)}`;
+    let response: QueryResponse | undefined;
+    let lastError: DnsError | undefined;
+    for (const server of servers) {
+      try {
+        const candidate = await query(server, name, 'CNAME', { action, recursionDesired: true, timeoutMs: QUERY_TIMEOUT_MS, signal: options.signal });
+        if (answered(candidate)) {
+          response = candidate;
+          break;
+        }
+        lastError = new DnsError('network', `Unable to ${action}, ${formatServerAddress(server)} answered ${candidate.rcode}`);
+      } catch (error) {
+        if (!(error instanceof DnsError)) throw error;
+        lastError = error;
+      }
+    }
+    if (response === undefined) {
+      throw lastError ?? new DnsError('network', `Unable to ${action}, no resolver is configured on this system`, {
+        remedy: 'Set the propagation-check resolver (--resolver host:port) of the DNS provider.',
+      });
+    }
+    const next = response.answers.find((record) => record.type === 'CNAME' && record.name === name)?.data;
+    if (next === undefined) return { target: name, chain };
+    if (chain.includes(next)) {
+      throw new DnsError('bad_config', `Unable to follow the CNAME at ${displayName(fqdn)}, the chain loops: ${[...chain, next].map(displayName).join(' → ')}`, { remedy });
+    }
+    chain.push(next);
+    if (chain.length - 1 > MAX_CNAME_HOPS) {
+      throw new DnsError('bad_config', `Unable to follow the CNAME at ${displayName(fqdn)}, the chain is longer than ${MAX_CNAME_HOPS} hops: ${chain.map(displayName).join(' → ')}`, { remedy });
+    }
+  }
 }

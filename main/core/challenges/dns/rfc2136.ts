@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { DnsError, type DnsFailure } from './dns-error.ts';
 import { displayName, encodeName, isWithin, toFqdn } from './names.ts';
-import type { DnsProvider } from './provider.ts';
+import type { DnsCheckResult, DnsProvider, DnsProviderDefinition } from './provider.ts';
 import { exchange, formatServerAddress, parseServerAddress, type ServerAddress } from './transport.ts';
-import { createTsigKey, signMessage, TSIG_ERROR, verifyResponse, type TsigKey, type TsigKeyOptions, type TsigVerification } from './tsig.ts';
+import { createTsigKey, signMessage, TSIG_ERROR, verifyResponse, type TsigAlgorithm, type TsigKey, type TsigKeyOptions, type TsigVerification } from './tsig.ts';
 import { findZone } from './zone.ts';
 
 /**
@@ -131,6 +131,41 @@ export function describeUpdateFailure(rcode: string, tsig: TsigVerification, zon
   }
 }
 
+/**
+ * An unsigned standard query for SOA at `name`, recursion off (RFC 1035 §4.1): what `check()` signs
+ * to prove the TSIG key without changing anything.
+ */
+export function buildSoaQuery(id: number, name: string): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(id, 0);
+  header.writeUInt16BE(1, 4); // QDCOUNT
+  const question = Buffer.alloc(4);
+  question.writeUInt16BE(TYPE_SOA, 0);
+  question.writeUInt16BE(CLASS_IN, 2);
+  return Buffer.concat([header, encodeName(name), question]);
+}
+
+/**
+ * Maps the answer to `check()`'s signed SOA query to a failure (pure; tested as a table). Only the
+ * TSIG matters: a server signs its answer with our key only if it verified our request with it,
+ * whatever the RCODE (REFUSED for a zone it does not serve is fine). No signature with NOTAUTH is
+ * the server rejecting the key (RFC 8945 §5.2); no signature otherwise proves nothing.
+ */
+export function describeCheckFailure(rcode: string, tsig: TsigVerification): UpdateFailure | undefined {
+  switch (tsig.status) {
+    case 'invalid':
+      return { failure: 'network', reason: `the answer's TSIG signature is not valid (${tsig.reason}); it may be forged or damaged in transit` };
+    case 'rejected':
+      return { failure: 'auth', reason: `${AUTH_REASON}: the server answered ${rcode}/${tsigErrorName(tsig.error)}` };
+    case 'verified':
+      return tsig.error === 0 ? undefined : { failure: 'auth', reason: `${AUTH_REASON}: the server answered ${rcode}/${tsigErrorName(tsig.error)}` };
+    case 'absent':
+      return rcode === 'NOTAUTH'
+        ? { failure: 'auth', reason: `${AUTH_REASON}: the server answered NOTAUTH` }
+        : { failure: 'network', reason: `the server answered ${rcode} without a TSIG signature, so the key could not be checked` };
+  }
+}
+
 function remedyFor(failure: DnsFailure, key: TsigKey, server: string, zone: string): string {
   switch (failure) {
     case 'auth':
@@ -158,6 +193,11 @@ function remedyFor(failure: DnsFailure, key: TsigKey, server: string, zone: stri
  *
  * Zone: `zone` when given; otherwise the server itself is asked for SOA at the name and its parents
  * (it is authoritative, so one query usually names the apex), cached per name.
+ *
+ * Check: a TSIG-signed SOA query (recursion off) for the configured zone, else the root, changes
+ * nothing and proves the key: the server signs its answer only if our signature verified. Resolves
+ * with the configured zone when the server answered for it, else with no zones (RFC 2136 servers
+ * cannot list theirs). Rejects with `auth` for a wrong key, secret or clock, `network` otherwise.
  *
  * Throws a `bad_config` {@link DnsError} at once for a bad server or key; `present`/`cleanup` reject
  * with `auth`, `refused`, `zone_not_found`, `server_error` or `network` errors. No message contains
@@ -225,10 +265,109 @@ export function createRfc2136Provider(options: Rfc2136Options): Rfc2136Provider 
     }
   };
 
+  const check = async (signal?: AbortSignal): Promise<DnsCheckResult> => {
+    const name = configuredZone ?? '.';
+    const action = `check the TSIG key ${displayName(key.name)} at ${serverText}`;
+    const signed = signMessage(buildSoaQuery(randomInt(0, 0x10000), name), key);
+    const response = await exchange(server, signed.message, { action, timeoutMs, signal });
+    const rcode = RCODES[(response[3] ?? 0) & 0x0f] ?? `RCODE ${(response[3] ?? 0) & 0x0f}`;
+    const failed = describeCheckFailure(rcode, verifyResponse(response, key, signed.mac));
+    if (failed !== undefined) {
+      throw new DnsError(failed.failure, `Unable to ${action}, ${failed.reason}`, { remedy: remedyFor(failed.failure, key, serverText, name) });
+    }
+    return configuredZone !== undefined && rcode === 'NOERROR' ? { zones: [configuredZone] } : {};
+  };
+
   return {
     kind: 'rfc2136',
+    check,
     zoneOf: async (fqdn) => zoneOf(nameOf(fqdn, `find the DNS zone of ${displayName(fqdn)}`)),
     present: (fqdn, value) => update(fqdn, value, 'add'),
     cleanup: (fqdn, value) => update(fqdn, value, 'delete'),
   };
 }
+
+/**
+ * The TSIG algorithms `dns add` offers. HMAC-SHA1 is left out on purpose: RFC 8945 §6 keeps it only
+ * for interoperability, and the stored configuration has never accepted it.
+ */
+export const RFC2136_ALGORITHMS = ['hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const satisfies ReadonlyArray<TsigAlgorithm>;
+
+/** `host:port` with a port 1–65535; IPv6 literals in brackets. The port is required, as config.json stores it. */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+/** Why `value` is not a `host:port` the provider can use, or `undefined`. */
+function serverProblem(value: string): string | undefined {
+  const match = HOST_PORT.exec(value);
+  const port = Number(match?.[2]);
+  if (match === null || port < 1 || port > 65535) return 'it is not host:port (e.g. 192.0.2.53:53 or [2001:db8::53]:53)';
+  return undefined;
+}
+
+/** Why `value` is not a usable TSIG secret, or `undefined`. */
+function secretProblem(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || Buffer.from(value, 'base64').length < 16) {
+    return 'it is not a base64 key of at least 16 bytes (use the secret from your key file, as tsig-keygen printed it)';
+  }
+  return undefined;
+}
+
+/**
+ * The `rfc2136` kind: `server`, `tsigName`, `tsigSecret` (secret; kept at `dns/<name>/tsig-secret`
+ * as before) and `tsigAlgorithm`. Propagation defaults: 60 s, every 2 s (lego's for RFC 2136: the
+ * admin's own primary notifies its secondaries within seconds).
+ */
+export const rfc2136Definition: DnsProviderDefinition = {
+  kind: 'rfc2136',
+  label: { en: 'RFC 2136 (BIND, Knot, PowerDNS, …)', 'zh-CN': 'RFC 2136（BIND、Knot、PowerDNS 等）' },
+  help: {
+    en: 'Dynamic DNS updates (RFC 2136) signed with a TSIG key, as nsupdate sends them. The key must be allowed to update TXT records in the zone.',
+    'zh-CN': '使用 TSIG 密钥签名的动态 DNS 更新（RFC 2136），与 nsupdate 相同。该密钥必须有权更新区域中的 TXT 记录。',
+  },
+  fields: [
+    {
+      key: 'server',
+      label: { en: 'Primary server', 'zh-CN': '主服务器' },
+      help: { en: 'host:port of the zone\'s primary server, which accepts the updates.', 'zh-CN': '接受更新的区域主服务器，格式为 host:port。' },
+      secret: false,
+      example: '192.0.2.53:53',
+      validate: serverProblem,
+    },
+    {
+      key: 'tsigName',
+      label: { en: 'TSIG key name', 'zh-CN': 'TSIG 密钥名称' },
+      help: { en: 'The key\'s name as the server\'s configuration spells it (key "…" in named.conf).', 'zh-CN': '服务器配置中的密钥名称（named.conf 中的 key "…"）。' },
+      secret: false,
+      example: 'certdesk',
+      validate: (value) => (value.length > 255 ? 'it is longer than 255 characters' : undefined),
+    },
+    {
+      key: 'tsigSecret',
+      label: { en: 'TSIG secret', 'zh-CN': 'TSIG 密钥' },
+      help: {
+        en: 'The key\'s base64 secret, as tsig-keygen printed it; set CERTDESK_DNS_TSIG_SECRET to keep it out of shell history.',
+        'zh-CN': '密钥的 base64 内容（tsig-keygen 输出的值）；可设置 CERTDESK_DNS_TSIG_SECRET 环境变量，避免其出现在命令历史中。',
+      },
+      secret: true,
+      validate: secretProblem,
+    },
+    {
+      key: 'tsigAlgorithm',
+      label: { en: 'TSIG algorithm', 'zh-CN': 'TSIG 算法' },
+      help: { en: 'The key\'s HMAC algorithm.', 'zh-CN': '密钥的 HMAC 算法。' },
+      secret: false,
+      optional: true,
+      choices: RFC2136_ALGORITHMS,
+      defaultValue: 'hmac-sha256',
+    },
+  ],
+  propagation: { timeoutSeconds: 60, intervalSeconds: 2 },
+  create: (credentials) => createRfc2136Provider({
+    server: credentials.server ?? '',
+    tsig: {
+      name: credentials.tsigName ?? '',
+      secret: credentials.tsigSecret ?? '',
+      algorithm: (RFC2136_ALGORITHMS as ReadonlyArray<string>).includes(credentials.tsigAlgorithm ?? '') ? credentials.tsigAlgorithm as TsigAlgorithm : 'hmac-sha256',
+    },
+  }),
+};

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { challengeRecordName, createDns01Solver } from '../../../../../../main/core/challenges/dns/dns-01.ts';
 import type { DnsProvider } from '../../../../../../main/core/challenges/dns/provider.ts';
+import { DnsError } from '../../../../../../main/core/challenges/dns/dns-error.ts';
+import { startFakeResolver } from '../../../../../support/fake-resolver.ts';
 import { createRecordingLogger } from '../../../../../support/recording-logger.ts';
 
 /** An in-memory zone behind the provider port: records values per name and the order of calls. */
@@ -32,6 +34,7 @@ function memoryProvider(): DnsProvider & { records: Map<string, Set<string>>; ca
     cleanup: (fqdn, value) => step(`cleanup ${fqdn} ${value}`, () => {
       records.get(fqdn)?.delete(value);
     }),
+    check: () => Promise.resolve({}),
   };
 }
 
@@ -101,6 +104,7 @@ describe('createDns01Solver', () => {
       kind: 'flaky',
       present: (fqdn, value) => (failures-- > 0 ? Promise.reject(new Error('API down')) : provider.present(fqdn, value)),
       cleanup: (fqdn, value) => provider.cleanup(fqdn, value),
+      check: () => Promise.resolve({}),
     };
     const solver = createDns01Solver({ provider: flaky, propagation: false, logger: createRecordingLogger() });
     const challenge = { domain: 'example.com', wildcard: false, token: 'a', value: 'v' };
@@ -115,5 +119,100 @@ describe('createDns01Solver', () => {
     controller.abort(new Error('order cancelled'));
     await expect(solver.present({ domain: 'example.com', wildcard: false, token: 'a', value: 'v' }, controller.signal)).rejects.toThrow('order cancelled');
     expect(provider.calls).toEqual([]);
+  });
+});
+
+describe('createDns01Solver with CNAME delegation', () => {
+  const cnames = {
+    '_acme-challenge.www.example.com.': 'abc.auth.acme-dns.example.',
+    '_acme-challenge.two.example.com.': 'hop.example.com.',
+    'hop.example.com.': 'def.auth.acme-dns.example.',
+    '_acme-challenge.loop.example.com.': 'back.example.com.',
+    'back.example.com.': '_acme-challenge.loop.example.com.',
+    // Nine hops: long → long1 → … → long9.
+    ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`_acme-challenge.long${i === 0 ? '' : i}.example.com.`, `_acme-challenge.long${i + 1}.example.com.`])),
+  };
+
+  it('presents and cleans up at the end of the chain, logging the name written and where it came from', async () => {
+    const resolver = await startFakeResolver({ cnames });
+    try {
+      const provider = memoryProvider();
+      const logger = createRecordingLogger();
+      const solver = createDns01Solver({ provider, propagation: false, delegation: { resolver: resolver.address }, logger });
+      const challenge = { domain: 'www.example.com', wildcard: false, token: 't', value: 'delegated' };
+      await solver.present(challenge);
+      expect([...(provider.records.get('abc.auth.acme-dns.example.') ?? [])]).toEqual(['delegated']);
+      expect(provider.records.has('_acme-challenge.www.example.com.')).toBe(false);
+      expect(logger.entries[0]).toEqual({
+        level: 'info',
+        message: 'DNS-01 record presented',
+        fields: { provider: 'memory', fqdn: 'abc.auth.acme-dns.example.', delegatedFrom: '_acme-challenge.www.example.com.', wildcard: false },
+      });
+      const asked = resolver.questions.length;
+      await solver.cleanup(challenge);
+      // Cleanup removes what present wrote, without asking again.
+      expect(resolver.questions).toHaveLength(asked);
+      expect([...(provider.records.get('abc.auth.acme-dns.example.') ?? [])]).toEqual([]);
+      expect(logger.entries[1]?.fields).toMatchObject({ fqdn: 'abc.auth.acme-dns.example.', delegatedFrom: '_acme-challenge.www.example.com.' });
+
+      // Another solver (a resumed process) looks the chain up again for cleanup.
+      await solver.present({ ...challenge, domain: 'two.example.com' });
+      const resumed = createDns01Solver({ provider, propagation: false, delegation: { resolver: resolver.address }, logger });
+      await resumed.cleanup({ ...challenge, domain: 'two.example.com' });
+      expect(provider.calls.filter((call) => call.endsWith('end'))).toEqual([
+        'present abc.auth.acme-dns.example. delegated end',
+        'cleanup abc.auth.acme-dns.example. delegated end',
+        'present def.auth.acme-dns.example. delegated end',
+        'cleanup def.auth.acme-dns.example. delegated end',
+      ]);
+    } finally {
+      await resolver.stop();
+    }
+  });
+
+  it('skips a resolver that refuses and asks the next one', async () => {
+    const refusing = await startFakeResolver({ refused: ['_acme-challenge.www.example.com.'] });
+    const answering = await startFakeResolver({ cnames });
+    try {
+      const provider = memoryProvider();
+      const solver = createDns01Solver({ provider, propagation: false, delegation: { bootstrap: [refusing.address, answering.address] }, logger: createRecordingLogger() });
+      await solver.present({ domain: 'www.example.com', wildcard: false, token: 't', value: 'v' });
+      expect(provider.records.has('abc.auth.acme-dns.example.')).toBe(true);
+      expect(refusing.questions).toEqual(['CNAME _acme-challenge.www.example.com.', 'CNAME abc.auth.acme-dns.example.']);
+    } finally {
+      await Promise.all([refusing.stop(), answering.stop()]);
+    }
+  });
+
+  it.each([
+    ['loop.example.com', /the chain loops: _acme-challenge\.loop\.example\.com → back\.example\.com → _acme-challenge\.loop\.example\.com$/],
+    ['long.example.com', /the chain is longer than 8 hops/],
+  ])('refuses %s with bad_config before calling the provider', async (domain, message) => {
+    const resolver = await startFakeResolver({ cnames });
+    try {
+      const provider = memoryProvider();
+      const solver = createDns01Solver({ provider, propagation: false, delegation: { resolver: resolver.address }, logger: createRecordingLogger() });
+      const error: unknown = await solver.present({ domain, wildcard: false, token: 't', value: 'v' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DnsError);
+      expect(error).toMatchObject({ failure: 'bad_config', message: expect.stringMatching(message) as unknown });
+      expect(provider.calls).toEqual([]);
+    } finally {
+      await resolver.stop();
+    }
+  });
+
+  it('asks nobody when delegation is off, or by default when the propagation check is off', async () => {
+    const resolver = await startFakeResolver({ cnames });
+    try {
+      for (const solver of [
+        createDns01Solver({ provider: memoryProvider(), propagation: false, logger: createRecordingLogger() }),
+        createDns01Solver({ provider: memoryProvider(), propagation: { resolver: resolver.address }, delegation: false, logger: createRecordingLogger() }),
+      ]) {
+        await solver.cleanup({ domain: 'www.example.com', wildcard: false, token: 't', value: 'v' });
+      }
+      expect(resolver.questions).toEqual([]);
+    } finally {
+      await resolver.stop();
+    }
   });
 });

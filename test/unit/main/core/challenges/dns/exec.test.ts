@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DnsError } from '../../../../../../main/core/challenges/dns/dns-error.ts';
-import { createExecProvider, validateExecCommand } from '../../../../../../main/core/challenges/dns/exec.ts';
+import { createExecProvider, execDefinition, validateExecCommand } from '../../../../../../main/core/challenges/dns/exec.ts';
+import { createRecordingLogger } from '../../../../../support/recording-logger.ts';
 import { makeTempDir, removeTempDir } from '../../../../../support/processes.ts';
 
 /** Made at load: the tables below name paths inside it. */
@@ -142,5 +143,31 @@ describe('validateExecCommand', () => {
     expect(thrown).toBeInstanceOf(DnsError);
     expect(thrown).toMatchObject({ failure: 'bad_config', code: 'needs_admin', message: `Unable to use the exec DNS provider, ${message}` });
     expect(() => createExecProvider({ command: path })).toThrow(message);
+  });
+});
+
+describe('exec check() and execDefinition', () => {
+  it('check() runs nothing and succeeds while the command is executable, then reports it gone', async () => {
+    const marker = join(dir, 'check-ran');
+    const command = await script('checked.sh', `touch '${marker}'`);
+    const provider = createExecProvider({ command });
+    await expect(provider.check()).resolves.toEqual({});
+    expect(existsSync(marker)).toBe(false);
+    await chmod(command, 0o644);
+    const error = await rejection(provider.check());
+    expect(error).toMatchObject({ failure: 'bad_config', message: `Unable to use the exec DNS provider, ${command} is not executable by this user` });
+  });
+
+  it('declares one field, command, whose validate explains what is wrong', async () => {
+    expect(execDefinition.fields.map((field) => [field.key, field.secret])).toEqual([['command', false]]);
+    const validate = execDefinition.fields[0]?.validate;
+    expect(validate?.(await script('valid.sh', 'exit 0'))).toBeUndefined();
+    expect(validate?.(join(dir, 'absent.sh'))).toBe(`it is not an executable file (${join(dir, 'absent.sh')} does not exist)`);
+  });
+
+  it('prepare pins a bare name to the absolute path PATH gives it; create builds the provider', async () => {
+    const prepared = await execDefinition.prepare?.({ command: 'sh' }, { logger: createRecordingLogger() });
+    expect(prepared?.credentials.command).toMatch(/^\/.*\/sh$/);
+    expect(execDefinition.create({ command: await script('made.sh', 'exit 0') }, { logger: createRecordingLogger() }).kind).toBe('exec');
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createManualProvider,
   createTerminalPrompt,
+  manualDefinition,
   type ManualPrompt,
   type ManualRecord,
 } from '../../../../../../main/core/challenges/dns/manual.ts';
@@ -25,6 +26,9 @@ function scriptedPrompt(): ManualPrompt & { shown: string[]; confirm: () => void
     decline: (error) => { waiting.shift()?.reject(error); },
   };
 }
+
+/** A logger that drops everything: these tests look at the prompt, not the log. */
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const flush = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve); });
 
@@ -137,5 +141,32 @@ describe('createTerminalPrompt', () => {
     const io = terminal(false);
     await createTerminalPrompt({ ...io, locale: 'en' }).notifyCleanup(record);
     expect(io.printed()).toBe('The challenge is over: you may now delete the TXT record _acme-challenge.example.com with the value abc-123.\n');
+  });
+});
+
+describe('manual check() and manualDefinition', () => {
+  it('has no fields, and check() always succeeds without asking anyone', async () => {
+    const prompt = scriptedPrompt();
+    expect(manualDefinition.fields).toEqual([]);
+    await expect(createManualProvider({ prompt }).check()).resolves.toEqual({});
+    expect(prompt.shown).toEqual([]);
+  });
+
+  it('asks through the context\'s prompt, or fails with prompt_unavailable when there is none', async () => {
+    const prompt = scriptedPrompt();
+    const withPrompt = manualDefinition.create({}, { logger: quiet, manualPrompt: prompt });
+    const presented = withPrompt.present('_acme-challenge.example.com.', 'v');
+    await flush();
+    prompt.confirm();
+    await presented;
+    expect(prompt.shown).toEqual(['present _acme-challenge.example.com _acme-challenge.example.com. TXT v']);
+
+    const without = manualDefinition.create({}, { logger: quiet });
+    await expect(without.check()).resolves.toEqual({});
+    await expect(without.present('_acme-challenge.example.com.', 'v')).rejects.toMatchObject({
+      failure: 'prompt_unavailable',
+      message: 'Unable to ask for the manual DNS record here, nobody can be asked to create it',
+    });
+    await expect(without.cleanup('_acme-challenge.example.com.', 'v')).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DnsError } from '../../../../../../main/core/challenges/dns/dns-error.ts';
-import { followAnswer, waitForTxt } from '../../../../../../main/core/challenges/dns/propagation.ts';
+import { followAnswer, followCnames, waitForTxt } from '../../../../../../main/core/challenges/dns/propagation.ts';
 import type { QueryResponse, ResourceRecord } from '../../../../../../main/core/challenges/dns/transport.ts';
+import { startFakeResolver } from '../../../../../support/fake-resolver.ts';
 
 const txt = (name: string, data: string): ResourceRecord => ({ name, type: 'TXT', data });
 const cname = (name: string, data: string): ResourceRecord => ({ name, type: 'CNAME', data });
@@ -32,6 +33,40 @@ describe('waitForTxt options', () => {
     { case: 'a name that is not a domain name', options: { fqdn: 'a..b', value: 'v', resolver: '192.0.2.1' } },
   ])('refuses $case with a bad_config error before asking anyone', async ({ options }) => {
     const error: unknown = await waitForTxt(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DnsError);
+    expect(error).toMatchObject({ failure: 'bad_config' });
+  });
+});
+
+describe('followCnames', () => {
+  it('ends at the name itself when it has no CNAME (NXDOMAIN), lower-cased and absolute', async () => {
+    const resolver = await startFakeResolver({});
+    try {
+      await expect(followCnames({ fqdn: '_acme-challenge.WWW.example.com', resolver: resolver.address })).resolves.toEqual({
+        target: '_acme-challenge.www.example.com.',
+        chain: ['_acme-challenge.www.example.com.'],
+      });
+    } finally {
+      await resolver.stop();
+    }
+  });
+
+  it('fails with a network error naming the answer when every resolver refuses', async () => {
+    const resolver = await startFakeResolver({ refused: ['_acme-challenge.example.com.'] });
+    try {
+      const error: unknown = await followCnames({ fqdn: '_acme-challenge.example.com.', bootstrap: [resolver.address] }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DnsError);
+      expect(error).toMatchObject({ failure: 'network', message: `Unable to look up the CNAME at _acme-challenge.example.com, ${resolver.address} answered REFUSED` });
+    } finally {
+      await resolver.stop();
+    }
+  });
+
+  it.each([
+    { case: 'a resolver that is not host:port', options: { fqdn: '_acme-challenge.example.com', resolver: '192.0.2.1:port' } },
+    { case: 'a name that is not a domain name', options: { fqdn: 'a..b', resolver: '192.0.2.1' } },
+  ])('refuses $case with a bad_config error before asking anyone', async ({ options }) => {
+    const error: unknown = await followCnames(options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DnsError);
     expect(error).toMatchObject({ failure: 'bad_config' });
   });

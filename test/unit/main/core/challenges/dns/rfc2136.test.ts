@@ -1,7 +1,8 @@
+import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { DnsError, type DnsFailure } from '../../../../../../main/core/challenges/dns/dns-error.ts';
 import { encodeName } from '../../../../../../main/core/challenges/dns/names.ts';
-import { buildTxtUpdate, createRfc2136Provider, describeUpdateFailure } from '../../../../../../main/core/challenges/dns/rfc2136.ts';
+import { buildSoaQuery, buildTxtUpdate, createRfc2136Provider, describeCheckFailure, describeUpdateFailure, rfc2136Definition } from '../../../../../../main/core/challenges/dns/rfc2136.ts';
 import { splitTsig, TSIG_ERROR, type TsigVerification } from '../../../../../../main/core/challenges/dns/tsig.ts';
 
 /** nsupdate's signed `update add _acme-challenge.www.certdesk.test. 60 IN TXT "vector-value"` (see tsig.test.ts). */
@@ -95,5 +96,54 @@ describe('createRfc2136Provider', () => {
       message: expect.stringMatching(/not inside the configured zone example\.test/) as unknown,
     });
     await expect(provider.zoneOf('_acme-challenge.www.example.test')).resolves.toBe('example.test.');
+  });
+});
+
+describe('buildSoaQuery', () => {
+  it.each(['certdesk.test.', '.'])('asks SOA/IN for %s with recursion off, as dns-packet encodes it', (name) => {
+    const built = buildSoaQuery(0x1234, name);
+    const expected = dnsPacket.encode({ type: 'query', id: 0x1234, flags: 0, questions: [{ type: 'SOA', class: 'IN', name: name === '.' ? '.' : name.slice(0, -1) }] });
+    expect(built.toString('hex')).toBe(expected.toString('hex'));
+  });
+});
+
+describe('describeCheckFailure', () => {
+  const cases: ReadonlyArray<{ rcode: string; tsig: TsigVerification; failure: DnsFailure | undefined; reason?: RegExp }> = [
+    { rcode: 'NOERROR', tsig: { status: 'verified', error: 0 }, failure: undefined },
+    // A signed REFUSED (a zone the server does not serve) still proves the key.
+    { rcode: 'REFUSED', tsig: { status: 'verified', error: 0 }, failure: undefined },
+    { rcode: 'NOTAUTH', tsig: { status: 'rejected', error: TSIG_ERROR.BADSIG }, failure: 'auth', reason: /NOTAUTH\/BADSIG$/ },
+    { rcode: 'NOTAUTH', tsig: { status: 'rejected', error: TSIG_ERROR.BADKEY }, failure: 'auth', reason: /NOTAUTH\/BADKEY$/ },
+    { rcode: 'NOTAUTH', tsig: { status: 'verified', error: TSIG_ERROR.BADTIME }, failure: 'auth', reason: /clocks differ.*BADTIME/ },
+    { rcode: 'NOTAUTH', tsig: { status: 'absent' }, failure: 'auth', reason: /answered NOTAUTH$/ },
+    { rcode: 'REFUSED', tsig: { status: 'absent' }, failure: 'network', reason: /answered REFUSED without a TSIG signature, so the key could not be checked/ },
+    { rcode: 'NOERROR', tsig: { status: 'invalid', reason: 'the MAC does not verify' }, failure: 'network', reason: /may be forged/ },
+  ];
+  it.each(cases)('$rcode with TSIG $tsig.status → $failure', ({ rcode, tsig, failure, reason }) => {
+    const described = describeCheckFailure(rcode, tsig);
+    expect(described?.failure).toBe(failure);
+    if (reason !== undefined) expect(described?.reason).toMatch(reason);
+  });
+});
+
+describe('rfc2136Definition', () => {
+  const field = (key: string) => rfc2136Definition.fields.find((candidate) => candidate.key === key);
+  it.each([
+    ['server', '192.0.2.53:53', undefined],
+    ['server', '[2001:db8::53]:5353', undefined],
+    ['server', '192.0.2.53', 'it is not host:port (e.g. 192.0.2.53:53 or [2001:db8::53]:53)'],
+    ['server', 'ns1.example.com:70000', 'it is not host:port (e.g. 192.0.2.53:53 or [2001:db8::53]:53)'],
+    ['tsigSecret', Buffer.alloc(32, 1).toString('base64'), undefined],
+    ['tsigSecret', Buffer.alloc(8, 1).toString('base64'), 'it is not a base64 key of at least 16 bytes (use the secret from your key file, as tsig-keygen printed it)'],
+    ['tsigName', 'x'.repeat(256), 'it is longer than 255 characters'],
+  ])('%s %s → %s', (key, value, problem) => {
+    expect(field(key)?.validate?.(value)).toBe(problem);
+  });
+
+  it('keeps the secret secret and the algorithm a choice that config.json accepts', () => {
+    expect(field('tsigSecret')?.secret).toBe(true);
+    expect(field('tsigAlgorithm')).toMatchObject({ optional: true, choices: ['hmac-sha256', 'hmac-sha384', 'hmac-sha512'], defaultValue: 'hmac-sha256' });
+    const provider = rfc2136Definition.create({ server: '127.0.0.1:53', tsigName: 'k', tsigSecret: Buffer.alloc(32, 1).toString('base64'), tsigAlgorithm: 'hmac-sha512' }, { logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+    expect(provider.kind).toBe('rfc2136');
   });
 });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { checkHttpsEndpoint, endpointBase } from '../../../../../../../main/core/challenges/dns/providers/https-endpoint.ts';
+
+describe('checkHttpsEndpoint', () => {
+  it.each([
+    ['https://dns.cn-north-4.myhuaweicloud.com', undefined],
+    ['https://route53.amazonaws.com.cn', undefined],
+    ['https://127.0.0.1:8443/base/', undefined],
+    ['http://dns.cn-north-4.myhuaweicloud.com', 'it must start with https://'],
+    ['ftp://example.com', 'it must start with https://'],
+    ['https://user:pw@dns.example.com', 'it must not contain a user name or password'],
+    ['https://dns.example.com/?x=1', 'it must not contain a query or fragment'],
+    ['https://dns.example.com/#top', 'it must not contain a query or fragment'],
+    ['dns.example.com', 'it is not a URL (e.g. https://dns.example.com)'],
+  ])('checkHttpsEndpoint(%j) = %j', (value, expected) => {
+    expect(checkHttpsEndpoint(value)).toBe(expected);
+  });
+});
+
+describe('endpointBase', () => {
+  it.each([
+    ['https://127.0.0.1:8443', 'https://127.0.0.1:8443'],
+    ['https://127.0.0.1:8443/', 'https://127.0.0.1:8443'],
+    ['https://example.com/api//', 'https://example.com/api'],
+  ])('endpointBase(%j) = %j', (value, expected) => {
+    expect(endpointBase(value)).toBe(expected);
+  });
+});
