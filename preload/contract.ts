@@ -246,6 +246,280 @@ export interface RenewRequest {
   readonly force?: boolean;
 }
 
+/** A CA preset the wizard offers (`ca:presets`): a name for `ca:add`'s `directory`, and whether the CA requires EAB. */
+export interface CaPresetDto {
+  readonly id: string;
+  readonly directoryUrl: string;
+  /** The CA requires External Account Binding (RFC 8555 §7.3.4): a key id and HMAC key from its dashboard. */
+  readonly eab: boolean;
+  /** A staging directory for rehearsals, when the CA has a known one. */
+  readonly stagingDirectoryUrl?: string;
+}
+
+/** A stored CA account (`ca:list`); its key and EAB HMAC key never cross the bridge. */
+export interface AccountDto {
+  readonly name: string;
+  readonly directoryUrl: string;
+  readonly email?: string;
+  /** The EAB key id, when the account was bound to one. */
+  readonly eabKid?: string;
+  readonly stagingDirectoryUrl?: string;
+  /** Registered at the CA already (an account URL is known). */
+  readonly registered: boolean;
+  readonly createdAt: string;
+}
+
+/** The request of `ca:add`: `directory` is a preset id (`ca:presets`) or the CA's directory URL. */
+export interface AddAccountRequest {
+  readonly name: string;
+  readonly directory: string;
+  readonly email?: string;
+  /** Must be `true`: the admin agreed to the CA's terms of service. */
+  readonly agreeTos: boolean;
+  readonly eab?: { readonly kid: string; readonly hmacKey: string };
+  readonly stagingDirectory?: string;
+  /** Absolute path of a PEM file with extra CAs to trust for this directory (a private ACME CA). */
+  readonly caFile?: string;
+}
+
+/** One credential field a DNS provider kind declares (`dns:kinds`); the wizard and the CLI render from it. */
+export interface CredentialFieldDto {
+  /** The key in `dns:add`'s `credentials` (camelCase; the CLI flag is its kebab-case form). */
+  readonly key: string;
+  readonly label: LocalizedText;
+  readonly help: LocalizedText;
+  /** Stored encrypted in the secret store, shown as a password field, never sent back. */
+  readonly secret: boolean;
+  readonly optional: boolean;
+  /** The allowed values, for a choice. */
+  readonly choices?: ReadonlyArray<string>;
+  readonly defaultValue?: string;
+  /** An example value, for a placeholder. */
+  readonly example?: string;
+}
+
+/** A DNS provider kind CertDesk speaks to (`dns:kinds`). */
+export interface DnsProviderKindDto {
+  /** `cloudflare`, `alidns`, `dnspod`, `huaweicloud`, `route53`, `pdns`, `acme-dns`, `httpreq`, `exec`, `rfc2136`, `manual`. */
+  readonly kind: string;
+  readonly label: LocalizedText;
+  readonly help: LocalizedText;
+  readonly fields: ReadonlyArray<CredentialFieldDto>;
+  /** The propagation check's defaults for this kind. */
+  readonly propagation: { readonly timeoutSeconds: number; readonly intervalSeconds: number };
+}
+
+/** How a DNS provider checks that a TXT record is visible before answering the challenge. */
+export interface PropagationDto {
+  readonly enabled: boolean;
+  /** Ask only this server (`host:port`); default the zone's authoritative servers. */
+  readonly resolver?: string;
+  readonly timeoutSeconds?: number;
+  readonly intervalSeconds?: number;
+}
+
+/** A stored DNS provider (`dns:list`): its kind, the non-secret settings, and which secrets are set. */
+export interface DnsProviderDto {
+  readonly name: string;
+  readonly provider: string;
+  readonly settings: Readonly<Record<string, string>>;
+  /** The keys of the secret fields that have a stored value. */
+  readonly secrets: ReadonlyArray<string>;
+  readonly propagation: PropagationDto;
+}
+
+/** What `dns:add` stored, and what the admin must do next, when the kind says (acme-dns: the CNAME to create). */
+export interface AddedDnsProviderDto extends DnsProviderDto {
+  readonly note?: LocalizedText;
+}
+
+/** The request of `dns:add` (also replaces a provider of the same name). */
+export interface AddDnsProviderRequest {
+  readonly name: string;
+  readonly provider: string;
+  /** Field key → value, as the kind's {@link CredentialFieldDto}s declare. */
+  readonly credentials: Readonly<Record<string, string>>;
+  readonly propagation?: PropagationDto;
+}
+
+/** What `dns:check` found: the credentials work, and (when the provider can tell) the zones they reach. */
+export interface DnsCheckResultDto {
+  readonly name: string;
+  readonly ok: true;
+  readonly zones?: ReadonlyArray<string>;
+}
+
+/** How a certificate proves control of its domains, as the wizard sets it. */
+export type ChallengeConfigDto =
+  | { readonly type: 'dns-01'; readonly mode: 'dns'; readonly provider: string }
+  | { readonly type: 'http-01'; readonly mode: 'standalone'; readonly address: string; readonly port: number }
+  | { readonly type: 'http-01'; readonly mode: 'webroot'; readonly root: string };
+
+/** The private key types CertDesk generates. */
+export type KeyTypeDto = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
+
+/** An export target: a folder the certificate is written to after every renewal, and its deploy hook. */
+export interface ExportTargetDto {
+  /** An absolute folder path. */
+  readonly dir: string;
+  readonly format: 'pem' | 'pfx';
+  readonly names?: Readonly<Partial<Record<'cert' | 'chain' | 'fullchain' | 'privkey' | 'combined' | 'pfx', string>>>;
+  readonly pfxLegacy?: boolean;
+  readonly hook?: { readonly command: string; readonly timeoutMs?: number };
+}
+
+/** The request of `export:add`; `pfxPassword` is stored encrypted, never returned. */
+export interface AddExportTargetRequest {
+  readonly id: string;
+  readonly target: ExportTargetDto;
+  readonly pfxPassword?: string;
+}
+
+/** A standby CA: ordered from while the primary keeps failing. */
+export interface StandbyDto {
+  readonly ca: string;
+  readonly afterFailures?: number;
+  readonly daysLeft?: number;
+}
+
+/** The request of `cert:add`: a new managed certificate (nothing is ordered yet; `cert:renew` obtains it). */
+export interface AddCertificateRequest {
+  readonly id: string;
+  readonly domains: ReadonlyArray<string>;
+  readonly ca: string;
+  readonly challenge: ChallengeConfigDto;
+  readonly keyType: KeyTypeDto;
+  readonly standby?: StandbyDto;
+  readonly exports?: ReadonlyArray<{ readonly target: ExportTargetDto; readonly pfxPassword?: string }>;
+}
+
+/** The request of `cert:update`: fields left out keep their value; `standby: null` removes it. */
+export interface UpdateCertificateRequest {
+  readonly id: string;
+  readonly domains?: ReadonlyArray<string>;
+  readonly ca?: string;
+  readonly challenge?: ChallengeConfigDto;
+  readonly keyType?: KeyTypeDto;
+  readonly standby?: StandbyDto | null;
+}
+
+/** The request of `cert:remove`: the definition always goes; the files only with `deleteFiles`. */
+export interface RemoveCertificateRequest {
+  readonly id: string;
+  readonly deleteFiles?: boolean;
+}
+
+/** A managed certificate's stored definition, for the detail page and the edit form. */
+export interface CertificateConfigDto {
+  readonly domains: ReadonlyArray<string>;
+  readonly ca: string;
+  readonly challenge: ChallengeConfigDto;
+  readonly keyType: KeyTypeDto;
+  readonly standby?: StandbyDto;
+  readonly createdAt: string;
+}
+
+/** One certificate of a chain, leaf first. */
+export interface ChainCertificateDto {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly sha256: string;
+}
+
+/** What the live version is: SANs, serial, fingerprints, key and the issuer chain. */
+export interface CertificateIdentityDto {
+  readonly domains: ReadonlyArray<string>;
+  readonly serial: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** Colon-separated hex. */
+  readonly sha256: string;
+  readonly sha1: string;
+  /** `EC P-256`, `RSA 2048`, … */
+  readonly keyType: string;
+  /** Leaf first, then the intermediates the CA sent. */
+  readonly chain: ReadonlyArray<ChainCertificateDto>;
+}
+
+/** One stored version of a certificate (`cert:detail`). */
+export interface VersionDto {
+  readonly version: number;
+  readonly storedAt: string;
+  readonly live: boolean;
+  readonly source: string;
+  readonly issuedBy?: string;
+  readonly serial?: string;
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  readonly revoked?: { readonly at: string; readonly reason: string };
+}
+
+/** An export target with what it did last time. */
+export interface ExportTargetStatusDto {
+  readonly target: ExportTargetDto;
+  readonly last?: ExportOutcomeDto & { readonly at: string };
+}
+
+/** Everything the detail page shows about one certificate (`cert:detail`). */
+export interface CertificateDetailDto {
+  readonly summary: CertificateSummaryDto;
+  /** The stored definition; absent for a monitor-only certificate. */
+  readonly config?: CertificateConfigDto;
+  /** The live version's identity; absent when none was obtained or it cannot be read. */
+  readonly identity?: CertificateIdentityDto;
+  readonly versions: ReadonlyArray<VersionDto>;
+  readonly exports: ReadonlyArray<ExportTargetStatusDto>;
+}
+
+/** The outcome of a staging rehearsal (`cert:rehearse`): a certificate from the staging CA, discarded. */
+export interface RehearsalResultDto {
+  readonly id: string;
+  readonly directoryUrl: string;
+  readonly ordersCreated: number;
+  readonly meta: CertificateMetaDto;
+}
+
+/** The outcome of `cert:revoke`. */
+export interface RevokeResultDto {
+  readonly version: number;
+  readonly serial: string;
+  readonly reason: string;
+  /** The revoked version was the live one: a renewal followed. */
+  readonly live: boolean;
+  readonly renewal?: RenewResultDto;
+  readonly renewalError?: ApiError;
+}
+
+/** Why a certificate is revoked (RFC 5280 §5.3.1 reasons RFC 8555 §7.6 allows). */
+export type RevocationReasonDto = 'unspecified' | 'keyCompromise' | 'superseded' | 'cessationOfOperation' | 'affiliationChanged';
+
+/** The request of `monitor:add`: watch what a TLS endpoint serves. */
+export interface AddMonitorRequest {
+  readonly id: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly servername?: string;
+}
+
+/** One renewal policy setting (`policy:get`): its key (`retry.maxAttempts`, …), value as text, and whether it is the default. */
+export interface PolicyEntryDto {
+  readonly key: string;
+  readonly value: string;
+  readonly isDefault: boolean;
+}
+
+/** The request of `policy:update`: set `value` (text, durations like `6h`), or `null` to go back to the default; `ca` for one account's override. */
+export interface PolicyUpdateRequest {
+  readonly key: string;
+  readonly value: string | null;
+  readonly ca?: string;
+}
+
 /** Invoke channels: renderer → main, one request, one response. */
 export interface InvokeChannels {
   'app:info': { readonly request: undefined; readonly response: AppInfo };
@@ -265,6 +539,42 @@ export interface InvokeChannels {
   /** Stops starting scheduled renewals (the admin's own renewals still run); not kept across restarts. */
   'renewal:pause': { readonly request: undefined; readonly response: RenewalStatusDto };
   'renewal:resume': { readonly request: undefined; readonly response: RenewalStatusDto };
+  /** The CA presets the wizard offers. */
+  'ca:presets': { readonly request: undefined; readonly response: ReadonlyArray<CaPresetDto> };
+  'ca:list': { readonly request: undefined; readonly response: ReadonlyArray<AccountDto> };
+  /** Stores a CA account (registered at the CA on first use). */
+  'ca:add': { readonly request: AddAccountRequest; readonly response: AccountDto };
+  /** Removes a CA account no certificate uses. */
+  'ca:remove': { readonly request: { readonly name: string }; readonly response: undefined };
+  /** Every DNS provider kind with its credential fields. */
+  'dns:kinds': { readonly request: undefined; readonly response: ReadonlyArray<DnsProviderKindDto> };
+  'dns:list': { readonly request: undefined; readonly response: ReadonlyArray<DnsProviderDto> };
+  'dns:add': { readonly request: AddDnsProviderRequest; readonly response: AddedDnsProviderDto };
+  /** Validates a provider's credentials without changing any record. */
+  'dns:check': { readonly request: { readonly name: string }; readonly response: DnsCheckResultDto };
+  /** Removes a DNS provider no certificate uses, with its secrets. */
+  'dns:remove': { readonly request: { readonly name: string }; readonly response: undefined };
+  /** Stores a new managed certificate (and its export targets); `cert:renew` then obtains it. */
+  'cert:add': { readonly request: AddCertificateRequest; readonly response: CertificateSummaryDto };
+  'cert:update': { readonly request: UpdateCertificateRequest; readonly response: CertificateSummaryDto };
+  /** Removes a certificate (managed or monitor-only); its files stay unless `deleteFiles`. */
+  'cert:remove': { readonly request: RemoveCertificateRequest; readonly response: undefined };
+  /** Identity, chain, versions and export targets of one certificate. */
+  'cert:detail': { readonly request: CertificateRequest; readonly response: CertificateDetailDto };
+  /** A dry run: obtains a certificate from the CA's staging directory and discards it. */
+  'cert:rehearse': { readonly request: CertificateRequest; readonly response: RehearsalResultDto };
+  /** Makes an earlier version live again (and exports it). */
+  'cert:rollback': { readonly request: { readonly id: string; readonly version: number }; readonly response: VersionDto };
+  'cert:revoke': { readonly request: { readonly id: string; readonly reason?: RevocationReasonDto }; readonly response: RevokeResultDto };
+  'export:add': { readonly request: AddExportTargetRequest; readonly response: ExportTargetDto };
+  'export:remove': { readonly request: { readonly id: string; readonly dir: string }; readonly response: undefined };
+  /** Starts monitoring what a TLS endpoint serves. */
+  'monitor:add': { readonly request: AddMonitorRequest; readonly response: CertificateSummaryDto };
+  /** Reads the endpoint again now. */
+  'monitor:check': { readonly request: CertificateRequest; readonly response: CertificateSummaryDto };
+  /** The renewal policy: global values, or one CA account's with `ca`. */
+  'policy:get': { readonly request: { readonly ca?: string } | undefined; readonly response: ReadonlyArray<PolicyEntryDto> };
+  'policy:update': { readonly request: PolicyUpdateRequest; readonly response: ReadonlyArray<PolicyEntryDto> };
 }
 
 /** Event channels: main → renderer pushes. */
@@ -300,6 +610,28 @@ export const invokeChannels = [
   'renewal:status',
   'renewal:pause',
   'renewal:resume',
+  'ca:presets',
+  'ca:list',
+  'ca:add',
+  'ca:remove',
+  'dns:kinds',
+  'dns:list',
+  'dns:add',
+  'dns:check',
+  'dns:remove',
+  'cert:add',
+  'cert:update',
+  'cert:remove',
+  'cert:detail',
+  'cert:rehearse',
+  'cert:rollback',
+  'cert:revoke',
+  'export:add',
+  'export:remove',
+  'monitor:add',
+  'monitor:check',
+  'policy:get',
+  'policy:update',
 ] as const satisfies ReadonlyArray<InvokeChannel>;
 
 /** Every event channel. */
@@ -344,6 +676,50 @@ export interface CertDeskApi {
   pauseRenewal(): Promise<RenewalStatusDto>;
   /** `renewal:resume` */
   resumeRenewal(): Promise<RenewalStatusDto>;
+  /** `ca:presets` */
+  listCaPresets(): Promise<ReadonlyArray<CaPresetDto>>;
+  /** `ca:list` */
+  listAccounts(): Promise<ReadonlyArray<AccountDto>>;
+  /** `ca:add` */
+  addAccount(request: AddAccountRequest): Promise<AccountDto>;
+  /** `ca:remove` */
+  removeAccount(name: string): Promise<void>;
+  /** `dns:kinds` */
+  listDnsProviderKinds(): Promise<ReadonlyArray<DnsProviderKindDto>>;
+  /** `dns:list` */
+  listDnsProviders(): Promise<ReadonlyArray<DnsProviderDto>>;
+  /** `dns:add` */
+  addDnsProvider(request: AddDnsProviderRequest): Promise<AddedDnsProviderDto>;
+  /** `dns:check` */
+  checkDnsProvider(name: string): Promise<DnsCheckResultDto>;
+  /** `dns:remove` */
+  removeDnsProvider(name: string): Promise<void>;
+  /** `cert:add` */
+  addCertificate(request: AddCertificateRequest): Promise<CertificateSummaryDto>;
+  /** `cert:update` */
+  updateCertificate(request: UpdateCertificateRequest): Promise<CertificateSummaryDto>;
+  /** `cert:remove` */
+  removeCertificate(request: RemoveCertificateRequest): Promise<void>;
+  /** `cert:detail` */
+  getCertificateDetail(id: string): Promise<CertificateDetailDto>;
+  /** `cert:rehearse` */
+  rehearseCertificate(id: string): Promise<RehearsalResultDto>;
+  /** `cert:rollback` */
+  rollbackCertificate(id: string, version: number): Promise<VersionDto>;
+  /** `cert:revoke` */
+  revokeCertificate(id: string, reason?: RevocationReasonDto): Promise<RevokeResultDto>;
+  /** `export:add` */
+  addExportTarget(request: AddExportTargetRequest): Promise<ExportTargetDto>;
+  /** `export:remove` */
+  removeExportTarget(id: string, dir: string): Promise<void>;
+  /** `monitor:add` */
+  addMonitor(request: AddMonitorRequest): Promise<CertificateSummaryDto>;
+  /** `monitor:check` */
+  checkMonitor(id: string): Promise<CertificateSummaryDto>;
+  /** `policy:get` */
+  getPolicy(ca?: string): Promise<ReadonlyArray<PolicyEntryDto>>;
+  /** `policy:update` */
+  updatePolicy(request: PolicyUpdateRequest): Promise<ReadonlyArray<PolicyEntryDto>>;
   /** `cert:changed` */
   onCertificateChanged(listener: (change: { readonly id: string }) => void): Unsubscribe;
   /** `order:event` */

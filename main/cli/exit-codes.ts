@@ -13,6 +13,7 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 export function exitCodeFor(code: ErrorCode | (string & {})): ExitCode {
   switch (code) {
     case 'invalid_input':
+    case 'not_found':
       return exitCodes.usage;
     case 'busy':
       return exitCodes.busy;

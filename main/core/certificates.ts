@@ -1,13 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
-import { access, constants, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { ConfLike } from './config-store.ts';
 import { ConfigRepository } from './config/repository.ts';
-import { keyTypes, type Account, type CertificateConfig, type ChallengeConfig, type DnsProviderConfig, type KeyType, type MonitorConfig, type StandbyConfig } from './config/schema.ts';
+import { keyTypes, type Account, type CertificateConfig, type ChallengeConfig, type KeyType, type MonitorConfig, type StandbyConfig } from './config/schema.ts';
 import { openAccountClient, registerAccount, type AccountClient } from './acme/accounts.ts';
 import { ariCertId, fetchRenewalInfo, RenewalInfoError, renewalInfoUrl } from './acme/ari.ts';
-import { caPresets, resolveDirectoryUrl } from './acme/presets.ts';
+import { caPresets, resolveDirectoryUrl, type CaPreset } from './acme/presets.ts';
 import { revocationReasons, type RevocationReason } from './acme/revocation.ts';
 import { readJournal } from './acme/journal.ts';
 import { asAcmeError, describeFailure, OrderFailedError, type Failure } from './acme/failures.ts';
@@ -25,10 +26,24 @@ import {
   type Alert,
 } from './alerts/alerts.ts';
 import { notifyAll, type Notifier } from './alerts/notifier.ts';
-import { createSolver, dnsSecrets, type ManualPrompt } from './challenges/factory.ts';
+import { createSolver, type ManualPrompt } from './challenges/factory.ts';
+import { DnsProviderService, type AddDnsProviderInput, type AddedDnsProvider } from './dns-providers.ts';
 import { CertDeskError, toApiError } from './errors.ts';
-import type { ApiError, CertificateSummaryDto, ExportOutcomeDto } from '../../preload/contract.ts';
-import { modes, readIfExists, writeAtomic } from './fs/atomic.ts';
+import type {
+  AccountDto,
+  ApiError,
+  CaPresetDto,
+  CertificateDetailDto,
+  CertificateIdentityDto,
+  CertificateSummaryDto,
+  ChainCertificateDto,
+  ExportOutcomeDto,
+  ExportTargetStatusDto,
+  PolicyEntryDto,
+  StandbyDto,
+  VersionDto,
+} from '../../preload/contract.ts';
+import { isErrnoCode, modes, readIfExists, readJsonFile, writeAtomic, writeJsonAtomic } from './fs/atomic.ts';
 import { appendOrderLog, followOrderLog, readOrderLog, type OrderEventType, type OrderLogEntry } from './log/order-log.ts';
 import { parseImportedChain } from './monitor/imported.ts';
 import { compareDeployed, probeTls } from './monitor/tls-probe.ts';
@@ -47,7 +62,7 @@ import { RenewalStateStore, SpendLog, type RenewalState } from './renewal/state.
 import { exportTargetSchema, runDeployHook, writeExportTarget, type ExportTarget } from './vault/export-target.ts';
 import { pfxPasswordProblem, readPfx } from './vault/pfx.ts';
 import { pemFileNames, pemSetFrom, Vault, type StoredVersion, type VersionInfo } from './vault/vault.ts';
-import { describeChain, type CertificateMeta } from './vault/x509.ts';
+import { describeChain, splitPemChain, type CertificateMeta } from './vault/x509.ts';
 
 /** What the engine needs from its shell. */
 export interface CertificateServiceOptions {
@@ -63,6 +78,12 @@ export interface CertificateServiceOptions {
   readonly transport?: Omit<TransportOptions, 'extraCaPem' | 'onExchange'>;
   /** Called for every order log entry as it is written (IPC pushes, `--follow`). */
   readonly onEvent?: (entry: OrderLogEntry) => void;
+  /**
+   * Called with a certificate's id after its definition was added, edited or removed, or an export
+   * target was added or removed: changes that write no order log entry (so `onEvent` misses them).
+   * Must not throw.
+   */
+  readonly onChanged?: (id: string) => void;
   /** Where alerts go (the CLI prints them, the app shows OS notifications); none by default. */
   readonly notifiers?: ReadonlyArray<Notifier>;
   /** Randomness for the retry policy's jitter, in [0, 1). Default `Math.random`. */
@@ -82,19 +103,8 @@ export interface AddAccountInput {
   readonly stagingDirectory?: string | undefined;
 }
 
-/** Input of `dns add`. */
-export type AddDnsProviderInput =
-  | { readonly name: string; readonly provider: 'exec'; readonly command: string; readonly propagation: DnsProviderConfig['propagation'] }
-  | {
-      readonly name: string;
-      readonly provider: 'rfc2136';
-      readonly server: string;
-      readonly tsigName: string;
-      readonly tsigSecret: string;
-      readonly tsigAlgorithm: 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512';
-      readonly propagation: DnsProviderConfig['propagation'];
-    }
-  | { readonly name: string; readonly provider: 'manual'; readonly propagation: DnsProviderConfig['propagation'] };
+/** Input of `dns add`, as before; the DNS provider logic lives in `dns-providers.ts`. */
+export type { AddDnsProviderInput } from './dns-providers.ts';
 
 /** Input of `cert add`. */
 export interface AddCertificateInput {
@@ -105,6 +115,29 @@ export interface AddCertificateInput {
   readonly keyType: KeyType;
   /** A second CA account to order from while the primary keeps failing. */
   readonly standby?: StandbyConfig | undefined;
+}
+
+/** Input of `cert:update`: fields left out keep their value; `standby: null` removes the standby CA. */
+export interface UpdateCertificateInput {
+  readonly id: string;
+  readonly domains?: ReadonlyArray<string> | undefined;
+  readonly ca?: string | undefined;
+  readonly challenge?: ChallengeConfig | undefined;
+  readonly keyType?: KeyType | undefined;
+  readonly standby?: StandbyConfig | null | undefined;
+}
+
+/** An export target given with a new certificate, unvalidated, as `export add` takes it. */
+export interface NewExportTarget {
+  readonly target: unknown;
+  readonly pfxPassword?: string | undefined;
+}
+
+/** What {@link CertificateService.removeCertificate} did. */
+export interface RemoveCertificateResult {
+  readonly id: string;
+  /** Where `certs/<id>/` was moved to (with `deleteFiles`, when it existed). */
+  readonly movedTo?: string;
 }
 
 /**
@@ -191,6 +224,7 @@ export interface RehearsalResult {
 export class CertificateService {
   readonly #o: CertificateServiceOptions;
   readonly #config: ConfigRepository;
+  readonly #dns: DnsProviderService;
   readonly #vault: Vault;
   readonly #policy: PolicyRepository;
   readonly #states: RenewalStateStore;
@@ -198,14 +232,22 @@ export class CertificateService {
   readonly #accounts = new Map<string, Promise<AccountClient>>();
   /** Each account's `renewalInfo` URL (RFC 9773), or `undefined` when its CA has no ARI; read once per service. */
   readonly #ariUrls = new Map<string, Promise<string | undefined>>();
+  /** The last write of each certificate's `exports.json`, so two exports never interleave their read-modify-write. */
+  readonly #exportRecordWrites = new Map<string, Promise<void>>();
 
   constructor(options: CertificateServiceOptions) {
     this.#o = options;
     this.#config = new ConfigRepository(options.conf);
+    this.#dns = new DnsProviderService({ config: this.#config, secrets: options.secrets, logger: options.logger, manualPrompt: options.manualPrompt });
     this.#vault = new Vault(options.paths);
     this.#policy = new PolicyRepository(options.conf);
     this.#states = new RenewalStateStore(options.paths.renewalState);
     this.#now = options.clock ?? (() => new Date());
+  }
+
+  /** The DNS providers and their secrets (`dns:*`, `certdesk dns …`). */
+  get dns(): DnsProviderService {
+    return this.#dns;
   }
 
   /** The renewal policy in config.json (`settings get|set`). */
@@ -220,9 +262,11 @@ export class CertificateService {
       throw new CertDeskError('invalid_input', `Unable to add the CA account ${name}, it exists already`, { remedy: 'Choose another name.' });
     }
     const directoryUrl = resolveDirectoryUrl(input.directory);
+    const preset = (Object.keys(caPresets) as CaPreset[]).find((id) => caPresets[id].url === directoryUrl);
+    const knownStaging = preset === undefined ? undefined : stagingPresets[preset];
     const stagingUrl = input.stagingDirectory !== undefined
       ? resolveDirectoryUrl(input.stagingDirectory)
-      : directoryUrl === caPresets.letsencrypt.url ? caPresets['letsencrypt-staging'].url : undefined;
+      : knownStaging === undefined ? undefined : caPresets[knownStaging].url;
     const caFile = input.caFile === undefined ? undefined : path.resolve(input.caFile);
     const { accountUrl } = await registerAccount({
       name,
@@ -255,52 +299,150 @@ export class CertificateService {
     return this.#config.list('accounts').map(([name, account]) => ({ name, ...account }));
   }
 
-  /** `dns add`: stores a DNS provider; the TSIG secret goes to the SecretBox, never config.json. */
-  async addDnsProvider(input: AddDnsProviderInput): Promise<DnsProviderConfig> {
-    const name = validateName('DNS provider name', input.name);
-    let config: DnsProviderConfig;
-    switch (input.provider) {
-      case 'exec': {
-        const command = path.resolve(input.command);
-        try {
-          await access(command, constants.X_OK);
-          if (!(await stat(command)).isFile()) throw new Error('not a file');
-        } catch {
-          throw new CertDeskError('invalid_input', `Unable to use ${command} as the exec provider's command, it is not an executable file`, {
-            remedy: 'Give the path of a script that takes "present|cleanup <fqdn> <value>" (lego\'s exec convention) and make it executable (chmod +x).',
-          });
-        }
-        config = { provider: 'exec', command, propagation: input.propagation };
-        break;
-      }
-      case 'rfc2136': {
-        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(input.tsigSecret) || Buffer.from(input.tsigSecret, 'base64').length < 16) {
-          throw new CertDeskError('invalid_input', 'Unable to use the TSIG secret, it is not a base64 key of at least 16 bytes', {
-            remedy: 'Use the secret from your BIND key file (tsig-keygen -a hmac-sha256 <name>), as printed there.',
-          });
-        }
-        await this.#o.secrets.put(dnsSecrets.tsig(name), input.tsigSecret);
-        config = { provider: 'rfc2136', server: input.server, tsigName: input.tsigName, tsigAlgorithm: input.tsigAlgorithm, propagation: input.propagation };
-        break;
-      }
-      case 'manual':
-        config = { provider: 'manual', propagation: input.propagation };
-        break;
-    }
-    this.#config.put('dnsProviders', name, config);
-    return config;
+  /** `ca:presets`: the CA presets `ca add` takes by name, for the wizard. */
+  caPresets(): ReadonlyArray<CaPresetDto> {
+    return (Object.keys(caPresets) as CaPreset[]).map((id) => {
+      const staging = stagingPresets[id];
+      return { id, directoryUrl: caPresets[id].url, eab: caPresets[id].eab, ...(staging === undefined ? {} : { stagingDirectoryUrl: caPresets[staging].url }) };
+    });
   }
 
-  /** `dns list` */
-  listDnsProviders(): ReadonlyArray<{ name: string } & DnsProviderConfig> {
-    return this.#config.list('dnsProviders').map(([name, provider]) => ({ name, ...provider }));
+  /**
+   * `ca:remove`: forgets a CA account and its renewal policy overrides. Refuses with `invalid_input`,
+   * naming them, while a certificate orders from it as its CA or its standby CA. The account key (and
+   * EAB HMAC key) stay in the secret store: the account still exists at the CA, and adding an account
+   * of the same name again uses that key. Throws `not_found` for an unknown name.
+   */
+  async removeAccount(name: string): Promise<void> {
+    validateName('CA account name', name);
+    this.#config.get('accounts', name);
+    const users = this.#config.list('certificates').filter(([, config]) => config.ca === name || config.standby?.ca === name).map(([id]) => id);
+    if (users.length > 0) {
+      throw new CertDeskError('invalid_input', `Unable to remove the CA account ${name}, ${users.length === 1 ? 'the certificate' : 'the certificates'} ${users.join(', ')} ${users.length === 1 ? 'uses' : 'use'} it`, {
+        remedy: 'Move them to another CA account (as CA and as standby) or remove them first.',
+      });
+    }
+    const known = this.#config.list('accounts').map(([account]) => account);
+    for (const [key] of this.#policy.list({ ca: name })) this.#policy.set(key, undefined, { ca: name }, known);
+    this.#config.remove('accounts', name);
+    const client = this.#accounts.get(name);
+    this.#accounts.delete(name);
+    this.#ariUrls.delete(name);
+    await client?.then((open) => {
+      open.transport.close();
+    }, () => undefined);
+  }
+
+  /** `policy:get`: every renewal policy key with its value, globally or for one CA account (`not_found` when there is none). */
+  policyEntries(ca?: string): ReadonlyArray<PolicyEntryDto> {
+    if (ca === undefined) return this.#policy.show();
+    return this.#policy.show({ name: ca, directoryUrl: this.#config.get('accounts', ca).directoryUrl });
+  }
+
+  /**
+   * `policy:update`: sets one renewal policy key (`value` in `settings set`'s syntax, `null` for the
+   * default), globally or for one CA account, validated as `settings set` does (`invalid_input`
+   * naming the key and what it accepts; nothing written). Returns the entries of that scope. The
+   * running scheduler keeps its check interval and concurrency until renewal is paused and resumed.
+   */
+  updatePolicy(key: string, value: string | null, ca?: string): ReadonlyArray<PolicyEntryDto> {
+    if (ca !== undefined) this.#config.get('accounts', ca);
+    this.#policy.set(key, value ?? undefined, ca === undefined ? {} : { ca }, this.#config.list('accounts').map(([name]) => name));
+    return this.policyEntries(ca);
+  }
+
+  /** `dns add`: stores a DNS provider, secrets in the SecretBox (see {@link DnsProviderService.add}). */
+  addDnsProvider(input: AddDnsProviderInput): Promise<AddedDnsProvider> {
+    return this.#dns.add(input);
+  }
+
+  /** `dns list`: the stored DNS providers, secrets never included (see {@link DnsProviderService.list}). */
+  listDnsProviders(): ReturnType<DnsProviderService['list']> {
+    return this.#dns.list();
   }
 
   /** `cert add`: validates and stores a certificate definition (nothing is ordered yet). */
   addCertificate(input: AddCertificateInput): CertificateConfig {
     const id = this.#newCertificateId(input.id);
+    const config = this.#definition(id, input, { action: 'add', createdAt: this.#now().toISOString() });
+    this.#config.put('certificates', id, config);
+    return config;
+  }
+
+  /**
+   * `cert:add`: stores a certificate definition and its export targets together. Everything is
+   * validated before anything is written — the definition as {@link addCertificate} does, each target
+   * as {@link addExportTarget} does, and no two targets for one folder — so a bad target leaves
+   * nothing behind. Should storing a target still fail (the secret store cannot be written), the
+   * definition and the targets stored so far are removed again and the error is thrown. Nothing is
+   * ordered yet. Calls `onChanged`.
+   */
+  async addCertificateWithExports(input: AddCertificateInput & { readonly exports?: ReadonlyArray<NewExportTarget> | undefined }): Promise<CertificateSummary> {
+    const id = this.#newCertificateId(input.id);
+    const targets = (input.exports ?? []).map((item) => {
+      const target = this.#parseTarget(id, item.target);
+      this.#checkPfxPassword(id, target, item.pfxPassword);
+      return { target, pfxPassword: item.pfxPassword };
+    });
+    const twice = targets.find(({ target }, index) => targets.findIndex((other) => other.target.dir === target.dir) !== index);
+    if (twice !== undefined) {
+      throw new CertDeskError('invalid_input', `Unable to add the certificate ${id}, it has two export targets for ${twice.target.dir}`, {
+        remedy: 'Give each export target its own folder.',
+      });
+    }
+    const config = this.#definition(id, input, { action: 'add', createdAt: this.#now().toISOString() });
+    this.#config.put('certificates', id, config);
+    try {
+      for (const { target, pfxPassword } of targets) await this.#addExportTarget(id, target, pfxPassword);
+    } catch (error) {
+      this.#config.remove('certificates', id);
+      for (const { target } of targets) await this.#o.secrets.delete(exportSecret(id, target.dir)).catch(() => undefined);
+      throw error;
+    }
+    this.#changed(id);
+    return this.#summary(id, this.#config.get('certificates', id));
+  }
+
+  /**
+   * `cert:update`: changes a managed certificate's domains, CA account, challenge, key type or
+   * standby CA (`standby: null` removes it), validated as {@link addCertificate} validates them; its
+   * export targets and creation time stay. The live version is untouched: with other domains it no
+   * longer matches the definition, so the next renewal check orders a new one at once. Throws
+   * `not_found` for an unknown id (a monitor-only certificate has no definition to edit). Calls
+   * `onChanged`.
+   */
+  async updateCertificate(input: UpdateCertificateInput): Promise<CertificateSummary> {
+    const id = validateName('certificate id', input.id);
+    const current = this.#config.get('certificates', id);
+    const standby = input.standby === null ? undefined : input.standby ?? current.standby;
+    const config = this.#definition(
+      id,
+      {
+        domains: input.domains ?? current.domains,
+        ca: input.ca ?? current.ca,
+        challenge: input.challenge ?? current.challenge,
+        keyType: input.keyType ?? current.keyType,
+        standby,
+      },
+      { action: 'update', createdAt: current.createdAt, exports: current.exports },
+    );
+    this.#config.put('certificates', id, config);
+    this.#changed(id);
+    return this.#summary(id, config);
+  }
+
+  /**
+   * Validates a definition and builds what is stored: domains normalised and deduplicated, the CA
+   * account(s) and DNS provider existing, no wildcard over HTTP-01, a standby other than the primary.
+   * Throws `invalid_input` (or `not_found` for a missing account or provider) and writes nothing.
+   */
+  #definition(
+    id: string,
+    input: Omit<AddCertificateInput, 'id'>,
+    keep: { readonly action: 'add' | 'update'; readonly createdAt: string; readonly exports?: CertificateConfig['exports'] },
+  ): CertificateConfig {
     const domains = [...new Set(input.domains.map(normalizeDomain))];
-    if (domains.length === 0) throw new CertDeskError('invalid_input', 'Unable to add the certificate, it needs at least one --domain');
+    if (domains.length === 0) throw new CertDeskError('invalid_input', `Unable to ${keep.action} the certificate, it needs at least one --domain`);
     this.#config.get('accounts', input.ca);
     if (input.challenge.type === 'http-01') {
       const wildcard = domains.find((d) => d.startsWith('*.'));
@@ -315,21 +457,58 @@ export class CertificateService {
     if (input.standby !== undefined) {
       this.#config.get('accounts', input.standby.ca);
       if (input.standby.ca === input.ca) {
-        throw new CertDeskError('invalid_input', `Unable to add the certificate ${id}, its standby CA is its primary CA (${input.ca})`, {
+        throw new CertDeskError('invalid_input', `Unable to ${keep.action} the certificate ${id}, its standby CA is its primary CA (${input.ca})`, {
           remedy: 'Name a second CA account as the standby (add one with certdesk ca add), or leave out --standby-ca.',
         });
       }
     }
-    const config: CertificateConfig = {
+    return {
       domains,
       ca: input.ca,
       challenge: input.challenge.mode === 'webroot' ? { ...input.challenge, root: path.resolve(input.challenge.root) } : input.challenge,
       keyType: input.keyType,
       ...(input.standby === undefined ? {} : { standby: input.standby }),
-      createdAt: this.#now().toISOString(),
+      ...(keep.exports === undefined ? {} : { exports: keep.exports }),
+      createdAt: keep.createdAt,
     };
-    this.#config.put('certificates', id, config);
-    return config;
+  }
+
+  /**
+   * `cert:remove`: forgets a certificate, managed or monitor-only, under its lock (`busy` while it is
+   * being renewed, here or by another process). Its files stay in `certs/<id>/` unless `deleteFiles`:
+   * then the folder is moved aside to `trash/<id>-<time>-<random>/` in the data dir, never deleted,
+   * so no private key is destroyed without a copy; the admin empties the trash. A certificate added
+   * later under the same id finds kept files (versions, log) again. The account keys and export
+   * passwords in the secret store stay. Throws `not_found` for an unknown id. Calls `onChanged`.
+   */
+  async removeCertificate(id: string, options: { readonly deleteFiles?: boolean } = {}): Promise<RemoveCertificateResult> {
+    const name = validateName('certificate id', id);
+    const section = this.#config.find('monitors', name) !== undefined ? 'monitors' : 'certificates';
+    this.#config.get(section, name);
+    const result = await withCertificateLock(
+      { paths: this.#o.paths, certId: name, wait: false, command: 'certdesk cert remove', onCompromised: () => undefined },
+      async (): Promise<RemoveCertificateResult> => {
+        // Gone already when another process removed it while this one waited for nothing (wait: false).
+        this.#config.get(section, name);
+        this.#config.remove(section, name);
+        if (options.deleteFiles !== true) return { id: name };
+        const stamp = this.#now().toISOString().replace(/[:.]/g, '-');
+        const trash = path.join(this.#o.paths.dataDir, 'trash', `${name}-${stamp}-${randomBytes(4).toString('hex')}`);
+        await mkdir(path.dirname(trash), { recursive: true, mode: modes.privateDir });
+        try {
+          await rename(this.#o.paths.certDir(name), trash);
+        } catch (error) {
+          if (isErrnoCode(error, 'ENOENT')) return { id: name };
+          throw new CertDeskError('internal', `Unable to move the files of ${name} to ${trash}, ${error instanceof Error ? error.message : String(error)}`, {
+            remedy: `The certificate is removed; move ${this.#o.paths.certDir(name)} aside by hand.`,
+            cause: error,
+          });
+        }
+        return { id: name, movedTo: trash };
+      },
+    );
+    this.#changed(name);
+    return result;
   }
 
   /** `cert list`: managed certificates, then monitor-only ones. */
@@ -365,7 +544,8 @@ export class CertificateService {
       if (options.scheduled === true && state.attempts?.stopped !== undefined) return { ...base, reason: 'stopped' };
       const nextAttemptAt = state.attempts?.nextAttemptAt;
       if (options.scheduled === true && nextAttemptAt !== undefined && new Date(nextAttemptAt) > this.#now()) return { ...base, reason: 'waiting', nextAttemptAt };
-      if (live === undefined || options.force === true || state.attempts !== undefined || live.revoked !== undefined) return undefined;
+      // A definition edited to other domains is not covered by the live certificate: due now.
+      if (live === undefined || options.force === true || state.attempts !== undefined || live.revoked !== undefined || !sameSet(live.meta.domains, config.domains)) return undefined;
       return this.#decide(config, live.meta, state).due ? undefined : { ...base, reason: 'not_due' };
     };
     // A one-shot run (cron) asks the CA for its window too; the daemon's checks keep it fresh anyway.
@@ -436,8 +616,11 @@ export class CertificateService {
       return { id, renewed: true, ...(exports.length === 0 ? {} : { exports }), version: stored.version, meta: stored.meta, ordersCreated: obtained.ordersCreated, finalizeCount: obtained.finalizeCount };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await log('cert_failed', message, error instanceof OrderFailedError ? { problem: error.failure.problemType, kind: error.failure.kind } : {});
-      await this.#recordFailure(id, error, policy, log);
+      const failure = failureOf(error, this.#now());
+      // The plain-language explanation and remedy travel with the entry, in every locale, so the
+      // log viewer explains the failure in main's own words (the renderer keeps no copy of them).
+      await log('cert_failed', message, { problem: failure.problemType, kind: failure.kind, explanation: failure.explanation, remedy: failure.remedyText });
+      await this.#recordFailure(id, error, failure, policy, log);
       throw error;
     }
   }
@@ -451,8 +634,7 @@ export class CertificateService {
     options: { account: AccountClient; paths: DataPaths; spend: SpendLog; limits: EffectivePolicy; replaces: string | undefined; renewal: RenewalKind | undefined },
   ): Promise<Awaited<ReturnType<typeof runOrder>>> {
     const solver = await createSolver(config.challenge, {
-      dnsProvider: (name) => this.#config.get('dnsProviders', name),
-      secrets: this.#o.secrets,
+      dns: this.#dns,
       logger: this.#o.logger,
       ...(this.#o.manualPrompt === undefined ? {} : { manualPrompt: this.#o.manualPrompt }),
     });
@@ -490,11 +672,8 @@ export class CertificateService {
   }
 
   /** Records a failed attempt (retry policy, stop) in the certificate's state and raises its alerts. */
-  async #recordFailure(id: string, error: unknown, policy: EffectivePolicy, log: OrderLogger): Promise<void> {
+  async #recordFailure(id: string, error: unknown, failure: Failure, policy: EffectivePolicy, log: OrderLogger): Promise<void> {
     const now = this.#now();
-    const failure: Failure = error instanceof BudgetRefusedError
-      ? { kind: 'state', action: 'retry', problemType: 'rate_budget', message: error.message, remedy: error.remedy ?? '', explanation: error.text, remedyText: { en: error.remedy ?? '', 'zh-CN': error.text['zh-CN'] } }
-      : error instanceof OrderFailedError ? error.failure : describeFailure({ kind: 'error', error }, now);
     const journal = await readJournal(this.#o.paths.journal(id)).catch(() => undefined);
     const waits = [
       error instanceof BudgetRefusedError ? error.retryAt : undefined,
@@ -794,7 +973,9 @@ export class CertificateService {
       const [live, state] = loaded;
       if (state.attempts?.stopped !== undefined) continue;
       const journal = await readJournal(this.#o.paths.journal(id));
-      const checkAt = live === undefined || state.attempts !== undefined || live.revoked !== undefined ? now : nextCheckAfter(this.#decisionInput(config, live.meta, state, policies));
+      const checkAt = live === undefined || state.attempts !== undefined || live.revoked !== undefined || !sameSet(live.meta.domains, config.domains)
+        ? now
+        : nextCheckAfter(this.#decisionInput(config, live.meta, state, policies));
       const waits = [checkAt.getTime(), ...[state.attempts?.nextAttemptAt, journal?.notBefore].flatMap((value) => (value === undefined ? [] : [new Date(value).getTime()]))];
       due.push({ id, dueAt: new Date(Math.max(...waits)) });
     }
@@ -805,6 +986,74 @@ export class CertificateService {
   async listVersions(id: string): Promise<ReadonlyArray<VersionInfo>> {
     this.#config.get('certificates', id);
     return this.#vault.versions(id);
+  }
+
+  /**
+   * `cert:detail`: everything the detail page shows about one certificate — its summary (as `cert
+   * show`), its definition (managed only), the identity of the live version read from its
+   * fullchain.pem (a monitor's: the chain it last observed), every stored version newest first, and
+   * each export target with its last outcome. An identity that cannot be read (a damaged version:
+   * the summary says why) is left out rather than failing the page. Throws `not_found` for an
+   * unknown id, `invalid_data` when its definition in config.json is damaged.
+   */
+  async detail(id: string): Promise<CertificateDetailDto> {
+    const summary = await this.showCertificate(id);
+    const config = this.#config.find('certificates', id);
+    if (config === undefined) {
+      const identity = await this.#identity(this.#o.paths.observed(id));
+      return { summary, ...(identity === undefined ? {} : { identity }), versions: [], exports: [] };
+    }
+    let live: StoredVersion | undefined;
+    try {
+      live = await this.#vault.current(id);
+    } catch (error) {
+      if (!(error instanceof CertDeskError)) throw error;
+    }
+    const identity = live === undefined ? undefined : await this.#identity(path.join(live.dir, pemFileNames.fullchain));
+    const records = await this.#exportRecords(id);
+    const exports = this.#targets(id, config).map((target): ExportTargetStatusDto => {
+      const last = records.find((record) => record.dir === target.dir);
+      return { target: exportTargetDto(target), ...(last === undefined ? {} : { last }) };
+    });
+    return {
+      summary,
+      config: {
+        domains: config.domains,
+        ca: config.ca,
+        challenge: config.challenge,
+        keyType: config.keyType,
+        ...(config.standby === undefined ? {} : { standby: standbyDto(config.standby) }),
+        createdAt: config.createdAt,
+      },
+      ...(identity === undefined ? {} : { identity }),
+      versions: (await this.#vault.versions(id)).map(versionDto),
+      exports,
+    };
+  }
+
+  /** The identity of the chain in `file`, or `undefined` when there is none or it cannot be parsed (logged). */
+  async #identity(file: string): Promise<CertificateIdentityDto | undefined> {
+    const pem = await readIfExists(file);
+    if (pem === undefined) return undefined;
+    try {
+      return certificateIdentity(pem, file);
+    } catch (error) {
+      if (!(error instanceof CertDeskError)) throw error;
+      this.#o.logger.warn(error.message, {});
+      return undefined;
+    }
+  }
+
+  /**
+   * `cert:rollback`: {@link rollback} to `version` (exported to the saved targets), described as
+   * `cert:detail` lists versions. Fails as {@link rollback} does.
+   */
+  async rollbackTo(id: string, version: number): Promise<VersionDto> {
+    const { version: live } = await this.rollback(id, version);
+    const info = (await this.#vault.versions(id)).find((listed) => listed.version === live.version);
+    return info === undefined
+      ? versionDto({ version: live.version, storedAt: this.#now().toISOString(), meta: live.meta, live: true, source: 'acme', ...(live.issuedBy === undefined ? {} : { issuedBy: live.issuedBy }) })
+      : versionDto(info);
   }
 
   /**
@@ -945,7 +1194,7 @@ export class CertificateService {
   /**
    * `monitor add <id> --host <name>`: tracks the certificate a TLS endpoint serves (with SNI), read
    * now and on every scheduler check, so the admin sees expiry and whether the deployed certificate
-   * is older than the one CertDesk holds for that name.
+   * is older than the one CertDesk holds for that name. Calls `onChanged`.
    */
   async addMonitor(id: string, endpoint: { readonly host: string; readonly port?: number | undefined; readonly servername?: string | undefined }): Promise<CertificateSummary> {
     const name = this.#newCertificateId(id);
@@ -958,6 +1207,7 @@ export class CertificateService {
     };
     await this.#probe(name, config);
     this.#config.put('monitors', name, config);
+    this.#changed(name);
     return this.#monitorSummary(name, config);
   }
 
@@ -1009,8 +1259,14 @@ export class CertificateService {
     return this.#runExports(id);
   }
 
-  /** `export add`: saves an export target for a certificate (the PFX password goes to the secret store). */
+  /** `export add`: saves an export target for a certificate (the PFX password goes to the secret store). Calls `onChanged`. */
   async addExportTarget(id: string, input: unknown, pfxPassword?: string): Promise<ExportTarget> {
+    const target = await this.#addExportTarget(id, input, pfxPassword);
+    this.#changed(id);
+    return target;
+  }
+
+  async #addExportTarget(id: string, input: unknown, pfxPassword: string | undefined): Promise<ExportTarget> {
     const config = this.#config.get('certificates', id);
     const target = this.#parseTarget(id, input);
     const targets = this.#targets(id, config);
@@ -1019,17 +1275,22 @@ export class CertificateService {
         remedy: `Remove it first: certdesk export remove ${id} --to ${target.dir}`,
       });
     }
-    if (target.format === 'pfx') {
-      const problem = pfxPassword === undefined ? 'a PFX target needs a password' : pfxPasswordProblem(pfxPassword);
-      if (problem !== undefined || pfxPassword === undefined) {
-        throw new CertDeskError('invalid_input', `Unable to add the export target ${target.dir} to ${id}, ${problem ?? 'a PFX target needs a password'}`, {
-          remedy: 'Give --pfx-password <password> (or set CERTDESK_PFX_PASSWORD); it is kept encrypted, never in config.json.',
-        });
-      }
-      await this.#o.secrets.put(exportSecret(id, target.dir), pfxPassword);
-    }
+    const password = this.#checkPfxPassword(id, target, pfxPassword);
+    if (password !== undefined) await this.#o.secrets.put(exportSecret(id, target.dir), password);
     this.#config.put('certificates', id, { ...config, exports: [...targets, target] });
     return target;
+  }
+
+  /** A PFX target's password, checked (`invalid_input` when missing or unusable); `undefined` for a PEM target. */
+  #checkPfxPassword(id: string, target: ExportTarget, pfxPassword: string | undefined): string | undefined {
+    if (target.format !== 'pfx') return undefined;
+    const problem = pfxPassword === undefined ? 'a PFX target needs a password' : pfxPasswordProblem(pfxPassword);
+    if (problem !== undefined || pfxPassword === undefined) {
+      throw new CertDeskError('invalid_input', `Unable to add the export target ${target.dir} to ${id}, ${problem ?? 'a PFX target needs a password'}`, {
+        remedy: 'Give --pfx-password <password> (or set CERTDESK_PFX_PASSWORD); it is kept encrypted, never in config.json.',
+      });
+    }
+    return pfxPassword;
   }
 
   /** `export list` */
@@ -1049,6 +1310,11 @@ export class CertificateService {
     }
     this.#config.put('certificates', id, { ...config, exports: targets.filter((target) => target.dir !== resolved) });
     await this.#o.secrets.delete(exportSecret(id, resolved));
+    // Its last outcome goes too, so a target added again for that folder starts without one.
+    await this.#updateExportRecords(id, (records) => records.filter((record) => record.dir !== resolved)).catch((error: unknown) => {
+      this.#o.logger.warn(`Unable to forget the last export of ${id} to ${resolved}`, { error: error instanceof Error ? error.message : String(error) });
+    });
+    this.#changed(id);
   }
 
   #parseTarget(id: string, input: unknown): ExportTarget {
@@ -1084,11 +1350,54 @@ export class CertificateService {
       return [];
     }
     const outcomes: ExportOutcome[] = [];
+    const records: ExportRecord[] = [];
     for (const target of targets) {
       const password = target.format === 'pfx' ? await this.#o.secrets.get(exportSecret(id, target.dir)) : undefined;
-      outcomes.push(await this.#exportTo(id, target, password, { hook: true }));
+      const outcome = await this.#exportTo(id, target, password, { hook: true });
+      outcomes.push(outcome);
+      records.push({ ...outcome, at: this.#now().toISOString() });
+    }
+    if (records.length > 0) {
+      try {
+        await this.#updateExportRecords(id, (previous) => [...previous.filter((old) => !records.some((record) => record.dir === old.dir)), ...records]);
+      } catch (error) {
+        // The exports themselves happened (and are in the order log); only the detail page's "last outcome" is stale.
+        this.#o.logger.warn(`Unable to record the export outcomes of ${id}`, { error: error instanceof Error ? error.message : String(error) });
+      }
     }
     return outcomes;
+  }
+
+  /**
+   * Each export target's last outcome, from `certs/<id>/exports.json`; none when the file does not
+   * exist. A damaged file is logged and read as empty: it only feeds the detail page, and the next
+   * export rewrites it.
+   */
+  async #exportRecords(id: string): Promise<ExportRecord[]> {
+    const file = exportRecordsFile(this.#o.paths, id);
+    try {
+      const stored = await readJsonFile(file, exportRecordsSchema, () => new CertDeskError('invalid_data', `Unable to read ${file}, it is not a valid record of exports`));
+      return (stored?.targets ?? []).map(exportRecordFrom);
+    } catch (error) {
+      if (!(error instanceof CertDeskError)) throw error;
+      this.#o.logger.warn(error.message, {});
+      return [];
+    }
+  }
+
+  /** Rewrites `certs/<id>/exports.json` atomically with `update`'s records; one update at a time per certificate in this process. */
+  #updateExportRecords(id: string, update: (records: ExportRecord[]) => ExportRecord[]): Promise<void> {
+    const previous = this.#exportRecordWrites.get(id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const records = update(await this.#exportRecords(id));
+      await writeJsonAtomic(exportRecordsFile(this.#o.paths, id), { version: 1, targets: records }, { mode: modes.secretFile });
+    });
+    const settled = next.catch(() => undefined);
+    this.#exportRecordWrites.set(id, settled);
+    void settled.then(() => {
+      if (this.#exportRecordWrites.get(id) === settled) this.#exportRecordWrites.delete(id);
+    });
+    return next;
   }
 
   /** One target: write, verify, run its hook; the outcome says what failed (logged and alerted). */
@@ -1265,6 +1574,15 @@ export class CertificateService {
     };
   }
 
+  /** Tells the shell a certificate changed without an order log entry (see {@link CertificateServiceOptions.onChanged}). */
+  #changed(id: string): void {
+    try {
+      this.#o.onChanged?.(id);
+    } catch (error) {
+      this.#o.logger.warn('A change listener failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   #logger(id: string, extra?: Readonly<Record<string, unknown>>): OrderLogger {
     return async (event, message, data) => {
       const fields = extra === undefined ? data : { ...data, ...extra };
@@ -1275,7 +1593,163 @@ export class CertificateService {
   }
 }
 
+/**
+ * What went wrong in a failed attempt, explained: the order's own {@link Failure}, the rate budget's
+ * refusal, or any other error described by the failure table.
+ */
+function failureOf(error: unknown, now: Date): Failure {
+  if (error instanceof BudgetRefusedError) {
+    return { kind: 'state', action: 'retry', problemType: 'rate_budget', message: error.message, remedy: error.remedy ?? '', explanation: error.text, remedyText: { en: error.remedy ?? '', 'zh-CN': error.text['zh-CN'] } };
+  }
+  return error instanceof OrderFailedError ? error.failure : describeFailure({ kind: 'error', error }, now);
+}
+
 const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * The staging directory of a preset CA, used for rehearsals when `ca add` names none. Only Let's
+ * Encrypt's: its staging takes any account, while Google's test directory needs EAB keys of its own.
+ */
+const stagingPresets: Readonly<Partial<Record<CaPreset, CaPreset>>> = { letsencrypt: 'letsencrypt-staging' };
+
+/** A CA account as `ca:list` shows it: never its key or EAB HMAC key (those are in the secret store anyway). */
+export function accountDto(name: string, account: Account): AccountDto {
+  return {
+    name,
+    directoryUrl: account.directoryUrl,
+    ...(account.email === undefined ? {} : { email: account.email }),
+    ...(account.eabKid === undefined ? {} : { eabKid: account.eabKid }),
+    ...(account.staging === undefined ? {} : { stagingDirectoryUrl: account.staging.directoryUrl }),
+    registered: account.accountUrl !== undefined,
+    createdAt: account.createdAt,
+  };
+}
+
+/** A standby CA as it crosses the bridge (defaults left out, as stored). */
+function standbyDto(standby: StandbyConfig): StandbyDto {
+  return {
+    ca: standby.ca,
+    ...(standby.afterFailures === undefined ? {} : { afterFailures: standby.afterFailures }),
+    ...(standby.daysLeft === undefined ? {} : { daysLeft: standby.daysLeft }),
+  };
+}
+
+/** A stored version as `cert:detail` lists it (a damaged one without what could not be read). */
+function versionDto(info: VersionInfo): VersionDto {
+  return {
+    version: info.version,
+    storedAt: info.storedAt,
+    live: info.live,
+    source: info.source,
+    ...(info.issuedBy === undefined ? {} : { issuedBy: info.issuedBy }),
+    ...(info.meta === undefined ? {} : { serial: info.meta.serial, notBefore: info.meta.notBefore, notAfter: info.meta.notAfter }),
+    ...(info.revoked === undefined ? {} : { revoked: info.revoked }),
+  };
+}
+
+/** A saved export target as it crosses the bridge (its PFX password never does: it is in the secret store). */
+export function exportTargetDto(target: ExportTarget): ExportTargetStatusDto['target'] {
+  return {
+    dir: target.dir,
+    format: target.format,
+    ...(target.names === undefined ? {} : { names: Object.fromEntries(Object.entries(target.names).filter(([, name]) => name !== undefined)) }),
+    ...(target.pfxLegacy === undefined ? {} : { pfxLegacy: target.pfxLegacy }),
+    ...(target.hook === undefined ? {} : { hook: { command: target.hook.command, ...(target.hook.timeoutMs === undefined ? {} : { timeoutMs: target.hook.timeoutMs }) } }),
+  };
+}
+
+/** One export target's last outcome, with when it happened. */
+type ExportRecord = ExportOutcome & { readonly at: string };
+
+const exportRecordSchema = z.strictObject({
+  at: z.iso.datetime(),
+  dir: z.string(),
+  format: z.enum(['pem', 'pfx']),
+  ok: z.boolean(),
+  files: z.array(z.string()).optional(),
+  error: z.string().optional(),
+  hook: z.strictObject({ ok: z.boolean(), output: z.string() }).optional(),
+});
+
+/** `certs/<id>/exports.json`: the last outcome of each export target, by folder. */
+const exportRecordsSchema = z.strictObject({ version: z.literal(1), targets: z.array(exportRecordSchema) });
+
+function exportRecordsFile(paths: DataPaths, id: string): string {
+  return path.join(paths.certDir(id), 'exports.json');
+}
+
+function exportRecordFrom(stored: z.infer<typeof exportRecordSchema>): ExportRecord {
+  return {
+    at: stored.at,
+    dir: stored.dir,
+    format: stored.format,
+    ok: stored.ok,
+    ...(stored.files === undefined ? {} : { files: stored.files }),
+    ...(stored.error === undefined ? {} : { error: stored.error }),
+    ...(stored.hook === undefined ? {} : { hook: stored.hook }),
+  };
+}
+
+/** OpenSSL's curve names → how the detail page names them. */
+const curveLabels: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** A public key's type as people name it: `EC P-256`, `RSA 2048`, `RSA-PSS 3072`, `Ed25519`. */
+export function keyTypeLabel(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails;
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      return `EC ${curveLabels[details?.namedCurve ?? ''] ?? details?.namedCurve ?? 'unknown curve'}`;
+    case 'rsa':
+      return `RSA ${details?.modulusLength ?? '?'}`;
+    case 'rsa-pss':
+      return `RSA-PSS ${details?.modulusLength ?? '?'}`;
+    case 'ed25519':
+      return 'Ed25519';
+    case 'ed448':
+      return 'Ed448';
+    default:
+      return key.asymmetricKeyType ?? 'unknown';
+  }
+}
+
+/**
+ * The identity of a PEM chain (leaf first, as RFC 8555 §7.4.2 delivers it and fullchain.pem holds
+ * it): the leaf's DNS names from subjectAltName, serial, subject and issuer (as Node prints them, one
+ * RDN per line), validity, SHA-256 and SHA-1 fingerprints (colon-separated hex) and key type, and
+ * every certificate of the chain. Throws `invalid_data` naming `source` when it holds no
+ * certificate or one cannot be parsed.
+ */
+export function certificateIdentity(pem: string, source: string): CertificateIdentityDto {
+  const certificates = splitPemChain(pem).map((block, index) => {
+    try {
+      return new X509Certificate(block);
+    } catch (error) {
+      throw new CertDeskError('invalid_data', `Unable to read certificate ${index + 1} in ${source}, it cannot be parsed`, { cause: error });
+    }
+  });
+  const [leaf] = certificates;
+  if (leaf === undefined) throw new CertDeskError('invalid_data', `Unable to read the certificate in ${source}, it holds no PEM certificate`);
+  const chain = certificates.map((cert): ChainCertificateDto => ({
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serial: cert.serialNumber,
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+    sha256: cert.fingerprint256,
+  }));
+  return {
+    domains: (leaf.subjectAltName ?? '').split(', ').filter((entry) => entry.startsWith('DNS:')).map((entry) => entry.slice(4)),
+    serial: leaf.serialNumber,
+    subject: leaf.subject,
+    issuer: leaf.issuer,
+    notBefore: new Date(leaf.validFrom).toISOString(),
+    notAfter: new Date(leaf.validTo).toISOString(),
+    sha256: leaf.fingerprint256,
+    sha1: leaf.fingerprint,
+    keyType: keyTypeLabel(leaf.publicKey),
+    chain,
+  };
+}
 
 /** acme-client types `reason` as an enum it declares but does not export at runtime; the codes are RFC 5280's. */
 function revocationPayload(reason: RevocationReason): Parameters<AccountClient['client']['revokeCertificate']>[1] {

@@ -18,6 +18,7 @@ import type { Logger, SecretBox } from './ports.ts';
 import { JobQueue } from './renewal/job-queue.ts';
 import { RenewalScheduler } from './renewal/scheduler.ts';
 import { mapBounded } from './map-bounded.ts';
+import { certificateHealth } from '../../preload/health.ts';
 
 /**
  * Overrides of the renewal policy's scheduler settings (`scheduler.checkInterval`,
@@ -90,32 +91,13 @@ export interface TrayOverview {
   readonly tooltip: Translations;
 }
 
-const dayMs = 24 * 60 * 60 * 1000;
-
-/**
- * A certificate counts as expiring with less than 14 days left (or 1/6 of its lifetime, when that is
- * shorter; see {@link trayOverview}). CertDesk renews when 1/3 of the lifetime remains — 30 days of
- * a 90-day certificate — so 14 days left means renewal has been failing for more than half of its
- * window: news for the admin, while a certificate that merely became due is not. It is also one of
- * the default expiry alert thresholds (30/14/7/3/1 days), the first after a 90-day certificate's
- * renewal time, so the tray turns amber when that alert fires.
- */
-export const expiringWithinMs = 14 * dayMs;
-
-/** Statuses that need the admin: the tray shows them as `failing` whatever the expiry date. */
-const failingStatuses: ReadonlySet<CertificateSummary['status']> = new Set(['failing', 'stopped', 'damaged', 'expired', 'revoked']);
-
 /** What {@link trayOverview} reads of a certificate. */
 export type TraySummary = Pick<CertificateSummary, 'id' | 'status' | 'notBefore' | 'notAfter'>;
 
 /**
  * The tray's overview of `summaries` at `now`. Pure; never throws (a certificate with an unreadable
- * `notAfter` counts by its status alone, and is never the next expiry).
- *
- * A valid (or renewing) certificate is `expiring` when less than {@link expiringWithinMs} remains, or
- * less than 1/6 of its lifetime when that is shorter: half of the default renewal window (1/3), so a
- * 6-day or 47-day certificate is not shown as expiring for its whole life, only once its renewal is
- * as late as a 90-day certificate's at 14 days. The tooltip counts each health and names the next
+ * `notAfter` counts by its status alone, and is never the next expiry). Each certificate counts by
+ * {@link certificateHealth}, the rule the dashboard's summary uses too. The tooltip counts each health and names the next
  * expiry with its UTC date (`YYYY-MM-DD`, unambiguous in every locale).
  */
 export function trayOverview(summaries: ReadonlyArray<TraySummary>, now: Date): TrayOverview {
@@ -124,7 +106,7 @@ export function trayOverview(summaries: ReadonlyArray<TraySummary>, now: Date): 
   let nextExpiry: { id: string; notAfter: string; ms: number } | undefined;
   for (const summary of summaries) {
     const notAfterMs = summary.notAfter === undefined ? Number.NaN : Date.parse(summary.notAfter);
-    counts[health(summary, notAfterMs, nowMs)] += 1;
+    counts[certificateHealth(summary, nowMs)] += 1;
     if (summary.notAfter !== undefined && summary.status !== 'revoked' && notAfterMs > nowMs && (nextExpiry === undefined || notAfterMs < nextExpiry.ms)) {
       nextExpiry = { id: summary.id, notAfter: summary.notAfter, ms: notAfterMs };
     }
@@ -139,15 +121,6 @@ export function trayOverview(summaries: ReadonlyArray<TraySummary>, now: Date): 
     nextExpiry: { id: nextExpiry.id, notAfter: nextExpiry.notAfter },
     tooltip: tooltip(summaries.length, counts, { id: nextExpiry.id, date }),
   };
-}
-
-function health(summary: TraySummary, notAfterMs: number, nowMs: number): keyof TrayOverview['counts'] {
-  if (failingStatuses.has(summary.status)) return 'failing';
-  if (summary.status === 'none' || summary.notAfter === undefined) return 'pending';
-  if (Number.isNaN(notAfterMs)) return 'ok';
-  const notBeforeMs = summary.notBefore === undefined ? Number.NaN : Date.parse(summary.notBefore);
-  const sixthOfLifetime = notAfterMs > notBeforeMs ? (notAfterMs - notBeforeMs) / 6 : Number.POSITIVE_INFINITY;
-  return notAfterMs - nowMs < Math.min(expiringWithinMs, sixthOfLifetime) ? 'expiring' : 'ok';
 }
 
 function tooltip(total: number, counts: TrayOverview['counts'], next: { readonly id: string; readonly date: string } | undefined): Translations {
@@ -187,8 +160,10 @@ interface Renewing {
  * certificate definitions, imports) is on {@link certificates}.
  *
  * Events: `order:event` (each order log entry as written, secrets redacted) followed by
- * `cert:changed` `{id}`; `alert:event` for every alert raised; `renewal:changed` `{paused}` on pause and
- * resume. Listeners run synchronously; one that throws is logged and does not affect the others.
+ * `cert:changed` `{id}`; `cert:changed` alone when a certificate's definition or export targets were
+ * added, edited or removed (see {@link CertificateServiceOptions.onChanged}); `alert:event` for
+ * every alert raised; `renewal:changed` `{paused}` on pause and resume. Listeners run synchronously;
+ * one that throws is logged and does not affect the others.
  */
 export class DesktopEngine {
   readonly #o: DesktopEngineOptions;
@@ -224,6 +199,10 @@ export class DesktopEngine {
       notifiers: [...options.notifiers, events],
       onEvent: (entry) => {
         this.#orderEvent(entry);
+      },
+      // Definitions added, edited or removed write no order log entry; the window and the tray still hear of them.
+      onChanged: (id) => {
+        this.#events.emit('cert:changed', { id });
       },
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...options.certificateOptions,

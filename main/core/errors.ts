@@ -6,6 +6,7 @@ import type { ApiError } from '../../preload/contract.ts';
  */
 export type ErrorCode =
   | 'invalid_input' // a CLI argument, IPC payload or setting failed validation
+  | 'not_found' // the named certificate, CA account, DNS provider or version does not exist
   | 'invalid_data' // a file in the data dir is corrupt or of an unknown version
   | 'busy' // another process holds the lock for this work
   | 'forbidden' // an IPC request from a frame that is not CertDesk's own page

@@ -33,16 +33,36 @@ export async function openExternalSafely(url: string, hosts: ReadonlyArray<strin
 }
 
 /**
+ * The permissions the window gets: notifications (alerts), and writing plain text to the clipboard
+ * (the order log's "Copy" and the fingerprints' copy buttons). Reading the clipboard, media,
+ * geolocation and everything else are denied.
+ */
+const allowedPermissions: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
+
+/**
+ * Whether the window may download `url`: only a `blob:` URL made by CertDesk's own page (the order
+ * log's "Save as file"), never a file from elsewhere. Electron then asks where to save it. Pure.
+ */
+export function isAllowedDownload(url: string, isAllowedUrl: (url: string) => boolean): boolean {
+  if (!url.startsWith('blob:')) return false;
+  return isAllowedUrl(url.slice('blob:'.length));
+}
+
+/**
  * App-wide guards from Electron's security checklist, applied to every web contents ever created:
  * no navigation away from the app, no new windows (a link to a safe documentation URL opens in the
- * browser instead, see {@link openExternalSafely}), no `<webview>`, and every permission request
- * denied except notifications.
+ * browser instead, see {@link openExternalSafely}), no `<webview>`, no download but the page's own
+ * files ({@link isAllowedDownload}), and every permission request denied except
+ * {@link allowedPermissions}.
  */
 export function hardenApp(isAllowedUrl: (url: string) => boolean): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(permission === 'notifications');
+  session.defaultSession.on('will-download', (event, item) => {
+    if (!isAllowedDownload(item.getURL(), isAllowedUrl)) event.preventDefault();
   });
-  session.defaultSession.setPermissionCheckHandler((_contents, permission) => permission === 'notifications');
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(allowedPermissions.has(permission));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowedPermissions.has(permission));
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isAllowedUrl(url)) event.preventDefault();

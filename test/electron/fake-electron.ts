@@ -5,6 +5,7 @@
  * clicking the tray menu or a notification). Where a fake member mirrors an Electron API, its
  * signature is checked against electron.d.ts with `satisfies`.
  */
+import { EventEmitter } from 'node:events';
 import type * as Electron from 'electron';
 
 type Listener = (...args: never[]) => unknown;
@@ -281,7 +282,7 @@ export function createFakeElectron(options: { lockGranted: boolean; userData: st
   };
 
   const session = {
-    defaultSession: {
+    defaultSession: Object.assign(new EventEmitter(), {
       permissionRequestHandler: undefined as ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined,
       permissionCheckHandler: undefined as ((contents: unknown, permission: string) => boolean) | undefined,
       setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void) {
@@ -290,7 +291,7 @@ export function createFakeElectron(options: { lockGranted: boolean; userData: st
       setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean) {
         this.permissionCheckHandler = handler;
       },
-    },
+    }),
   };
 
   const nativeTheme = { themeSource: 'system' as Electron.NativeTheme['themeSource'] };

@@ -445,9 +445,21 @@ describe('web contents guards', () => {
       return granted;
     };
     expect(decide('notifications')).toBe(true);
+    expect(decide('clipboard-sanitized-write')).toBe(true);
+    expect(decide('clipboard-read')).toBe(false);
     expect(decide('media')).toBe(false);
     expect(decide('geolocation')).toBe(false);
     expect(electron.session.defaultSession.permissionCheckHandler?.(contents, 'clipboard-read')).toBe(false);
+
+    // Only the page's own blob: files may be saved (the order log's "Save as file").
+    const download = (url: string): boolean => {
+      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      electron.session.defaultSession.emit('will-download', event, { getURL: () => url });
+      return event.prevented;
+    };
+    expect(download('blob:app://certdesk/6f1c2a7e-0000-4000-8000-000000000000')).toBe(false);
+    expect(download('blob:https://example.com/6f1c2a7e-0000-4000-8000-000000000000')).toBe(true);
+    expect(download('https://example.com/setup.exe')).toBe(true);
   });
 });
 

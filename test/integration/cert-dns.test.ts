@@ -96,6 +96,15 @@ describe('DNS-01 through RFC 2136 (TSIG) on BIND9', () => {
     expect(shown.lastProblem?.type).toBe('dns_auth');
     expect(shown.attempts).toMatchObject({ stopped: 'needs_admin', lastError: { type: 'dns_auth' } });
     expect(await txtAt('_acme-challenge.bad.certdesk.test')).toEqual([]);
+    // The failed entry carries main's explanation and remedy in every locale, for the log viewer.
+    const entries = (await readFile(path.join(dataDir, 'certs', 'www', 'log.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { event: string; data?: Record<string, unknown> });
+    const failed = entries.find((entry) => entry.event === 'cert_failed');
+    expect(failed?.data).toMatchObject({
+      problem: 'dns_auth',
+      explanation: { en: expect.any(String) as unknown, 'zh-CN': expect.any(String) as unknown },
+      remedy: { en: expect.any(String) as unknown, 'zh-CN': expect.any(String) as unknown },
+    });
+    expect(JSON.stringify(failed)).not.toContain(wrong);
   });
 });
 

@@ -36,12 +36,12 @@ export class ConfigRepository {
     return Object.hasOwn(raw, key) ? this.#parse(section, key, raw[key]) : undefined;
   }
 
-  /** One entry; throws `invalid_input` naming what exists when there is none by that name. */
+  /** One entry; throws `not_found` naming what exists when there is none by that name. */
   get<S extends Section>(section: S, key: string): SectionEntry<S> {
     const entry = this.find(section, key);
     if (entry !== undefined) return entry;
     const known = Object.keys(this.#raw(section)).sort();
-    throw new CertDeskError('invalid_input', `Unable to find the ${sectionLabels[section]} ${JSON.stringify(key)}`, {
+    throw new CertDeskError('not_found', `Unable to find the ${sectionLabels[section]} ${JSON.stringify(key)}`, {
       remedy: known.length === 0 ? `No ${sectionLabels[section]} exists yet; add one first.` : `Known: ${known.join(', ')}.`,
     });
   }

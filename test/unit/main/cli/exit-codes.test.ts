@@ -10,6 +10,7 @@ describe('exitCodes', () => {
 describe('exitCodeFor', () => {
   const cases: ReadonlyArray<{ code: string; expected: ExitCode }> = [
     { code: 'invalid_input', expected: 2 },
+    { code: 'not_found', expected: 2 },
     { code: 'busy', expected: 3 },
     { code: 'invalid_data', expected: 1 },
     { code: 'forbidden', expected: 1 },

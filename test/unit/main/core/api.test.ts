@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo, InvokeResult } from '../../../../preload/contract.ts';
@@ -6,6 +8,7 @@ import { createApiHandlers, dispatch, isInvokeChannel, type ApiHandlers } from '
 import { openConfigStore, settingsStoreFromConf } from '../../../../main/core/config-store.ts';
 import { DesktopEngine } from '../../../../main/core/desktop.ts';
 import { dataPaths } from '../../../../main/core/paths.ts';
+import { acquireCertificateLock } from '../../../../main/core/renewal/lock.ts';
 import type { SettingsStore } from '../../../../main/core/ports.ts';
 import { FileSecretBox } from '../../../../main/core/secrets/file-secret-box.ts';
 import { CertDeskService } from '../../../../main/core/service.ts';
@@ -226,12 +229,12 @@ describe('createApiHandlers + dispatch', () => {
 
     it.each(idChannels)('%s with an unknown certificate → invalid_input naming it', async (channel) => {
       const result = await call(handlers(), channel, { id: 'nope' });
-      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Unable to find the certificate "nope"' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_found', message: 'Unable to find the certificate "nope"' } });
     });
 
     it('cert:renew with an unknown certificate → invalid_input naming it, nothing ordered', async () => {
       const result = await call(handlers(), 'cert:renew', { id: 'nope', force: true });
-      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Unable to find the certificate "nope"' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_found', message: 'Unable to find the certificate "nope"' } });
     });
 
     const badIdPayloads: ReadonlyArray<{ name: string; payload: unknown; message: string }> = [
@@ -308,6 +311,369 @@ describe('createApiHandlers + dispatch', () => {
       expect(await call(table, 'renewal:resume')).toStrictEqual({ ok: true, value: { paused: false } });
       expect(await call(table, 'renewal:status')).toStrictEqual({ ok: true, value: { paused: false } });
       expect(pushed).toEqual([{ paused: true }, { paused: false }]);
+    });
+  });
+
+  describe('issue #7 channels', () => {
+    /** A stored CA account that was never registered: enough for definitions, no CA is contacted. */
+    const storedAccount = { directoryUrl: 'https://ca.invalid/directory', termsOfServiceAgreed: true, createdAt: '2025-01-01T00:00:00.000Z' };
+    const standalone = { type: 'http-01', mode: 'standalone', address: '127.0.0.1', port: 5002 } as const;
+
+    /** An engine on a data dir holding two CA accounts, its handler table, and the `cert:changed` ids it pushed. */
+    async function seeded(): Promise<{ table: ApiHandlers; engine: DesktopEngine; changed: string[] }> {
+      await writeFile(path.join(tempDir(), 'config.json'), JSON.stringify({ accounts: { primary: storedAccount, spare: { ...storedAccount, email: 'admin@example.com' } } }));
+      const engine = newEngine();
+      const changed: string[] = [];
+      engine.on('cert:changed', ({ id }) => changed.push(id));
+      return { table: createApiHandlers({ service: newService(), engine }), engine, changed };
+    }
+
+    async function ok(table: ApiHandlers, channel: string, payload?: unknown): Promise<unknown> {
+      const result = await call(table, channel, payload);
+      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+      return result.value;
+    }
+
+    async function failure(table: ApiHandlers, channel: string, payload?: unknown): Promise<{ code: string; message: string; remedy?: string }> {
+      const result = await call(table, channel, payload);
+      if (result.ok) throw new Error(`expected ${channel} to fail, got ${JSON.stringify(result.value)}`);
+      return result.error;
+    }
+
+    const noArgChannels = ['ca:presets', 'ca:list', 'dns:kinds', 'dns:list'] as const;
+    const noArgCases = noArgChannels.flatMap((channel) => [{}, null, 0, '', { name: 'x' }].map((payload) => ({ channel, payload })));
+
+    it.each(noArgCases)('$channel with payload $payload → invalid_input', async ({ channel, payload }) => {
+      expect(await call(handlers(), channel, payload)).toStrictEqual({
+        ok: false,
+        error: { code: 'invalid_input', message: `Unable to handle ${channel}, it takes no arguments` },
+      });
+    });
+
+    /** Shapes each channel refuses before anything is looked up, with the reason it gives. */
+    const badPayloads: ReadonlyArray<{ channel: string; payload: unknown; message: string }> = [
+      { channel: 'ca:add', payload: undefined, message: 'expected an object' },
+      { channel: 'ca:add', payload: { name: 'le', directory: 'letsencrypt' }, message: "'agreeTos' must be a boolean" },
+      { channel: 'ca:add', payload: { name: 'le', directory: 'letsencrypt', agreeTos: true, caFile: 'ca.pem' }, message: "'caFile' is not valid" },
+      { channel: 'ca:add', payload: { name: 'le', directory: 'letsencrypt', agreeTos: true, caPem: '-----BEGIN' }, message: "unknown key 'caPem'" },
+      { channel: 'ca:add', payload: { name: 'le', directory: 'zerossl', agreeTos: true, eab: { kid: 'k' } }, message: "'eab.hmacKey' must be a string" },
+      { channel: 'ca:add', payload: { name: 'le', directory: 'zerossl', agreeTos: true, eab: { kid: 'k', hmacKey: 'h', alg: 'HS256' } }, message: "unknown key 'eab.alg'" },
+      { channel: 'ca:remove', payload: 'le', message: 'expected an object' },
+      { channel: 'ca:remove', payload: { id: 'le' }, message: "'name' must be a string; unknown key 'id'" },
+      { channel: 'dns:add', payload: { name: 'cf', provider: 'cloudflare' }, message: "'credentials' must be a record" },
+      { channel: 'dns:add', payload: { name: 'cf', provider: 'cloudflare', credentials: { apiToken: 42 } }, message: "'credentials.apiToken' must be a string" },
+      { channel: 'dns:add', payload: { name: 'cf', provider: 'cloudflare', credentials: {}, propagation: { enabled: true, wait: 5 } }, message: "unknown key 'propagation.wait'" },
+      { channel: 'dns:check', payload: {}, message: "'name' must be a string" },
+      { channel: 'dns:remove', payload: { name: 'cf', force: true }, message: "unknown key 'force'" },
+      { channel: 'cert:add', payload: { id: 'site', domains: 'example.com', ca: 'primary', challenge: standalone, keyType: 'ec-p256' }, message: "'domains' must be a list" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: { type: 'tls-alpn-01', mode: 'alpn' }, keyType: 'ec-p256' }, message: "'challenge.mode' is not valid" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: { ...standalone, port: '80' }, keyType: 'ec-p256' }, message: "'challenge.port' must be a number" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: { ...standalone, port: 80.5 }, keyType: 'ec-p256' }, message: "'challenge.port' must be a whole number" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'dsa-1024' }, message: "'keyType' is not valid" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256', exports: [{ target: { dir: '/srv/tls', format: 'der' } }] }, message: "'exports.0.target.format' is not valid" },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256', standby: { ca: 'spare', after: 3 } }, message: "unknown key 'standby.after'" },
+      { channel: 'cert:update', payload: { domains: ['example.com'] }, message: "'id' must be a string" },
+      { channel: 'cert:update', payload: { id: 'site', exports: [] }, message: "unknown key 'exports'" },
+      { channel: 'cert:remove', payload: { id: 'site', deleteFiles: 'yes' }, message: "'deleteFiles' must be a boolean" },
+      { channel: 'cert:rollback', payload: { id: 'site' }, message: "'version' must be a number" },
+      { channel: 'cert:rollback', payload: { id: 'site', version: 1.5 }, message: "'version' must be a whole number" },
+      { channel: 'cert:rollback', payload: { id: 'site', version: 0 }, message: "'version' is not valid" },
+      { channel: 'cert:revoke', payload: { id: 'site', reason: 'because' }, message: "'reason' is not valid" },
+      { channel: 'cert:revoke', payload: { id: 'site', version: 2 }, message: "unknown key 'version'" },
+      { channel: 'export:add', payload: { id: 'site', target: { dir: '/srv/tls' } }, message: "'target.format' is not valid" },
+      { channel: 'export:add', payload: { id: 'site', target: { dir: '/srv/tls', format: 'pem', hook: { command: 'reload', shell: 'bash' } } }, message: "unknown key 'target.hook.shell'" },
+      { channel: 'export:remove', payload: { id: 'site' }, message: "'dir' must be a string" },
+      { channel: 'monitor:add', payload: { id: 'site', host: 'example.com', port: '443' }, message: "'port' must be a number" },
+      { channel: 'monitor:check', payload: { id: 'site', host: 'example.com' }, message: "unknown key 'host'" },
+      { channel: 'policy:get', payload: 'primary', message: 'expected an object' },
+      { channel: 'policy:get', payload: { account: 'primary' }, message: "unknown key 'account'" },
+      { channel: 'policy:update', payload: { key: 'retry.maxDelay' }, message: "'value' must be a string" },
+      { channel: 'policy:update', payload: { key: 'retry.maxDelay', value: 6 }, message: "'value' must be a string" },
+    ];
+
+    it.each(badPayloads)('$channel with $payload → invalid_input: $message', async ({ channel, payload, message }) => {
+      const error = await failure(handlers(), channel, payload);
+      expect(error.code).toBe('invalid_input');
+      expect(error.message).toBe(`Unable to handle ${channel}, ${message}`);
+      expect(error.remedy).toMatch(/^Send .+\.$/);
+    });
+
+    /** Names and ids that break the name rules, in every place a channel takes one. */
+    const badNames: ReadonlyArray<{ channel: string; payload: unknown; kind: string; value: string }> = [
+      { channel: 'ca:add', payload: { name: 'Lets Encrypt', directory: 'letsencrypt', agreeTos: true }, kind: 'CA account name', value: 'Lets Encrypt' },
+      { channel: 'ca:remove', payload: { name: '../secrets' }, kind: 'CA account name', value: '../secrets' },
+      { channel: 'dns:add', payload: { name: 'cf/zone', provider: 'cloudflare', credentials: {} }, kind: 'DNS provider name', value: 'cf/zone' },
+      { channel: 'dns:check', payload: { name: '' }, kind: 'DNS provider name', value: '' },
+      { channel: 'dns:remove', payload: { name: '.cf' }, kind: 'DNS provider name', value: '.cf' },
+      { channel: 'cert:add', payload: { id: 'Site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256' }, kind: 'certificate id', value: 'Site' },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary/x', challenge: standalone, keyType: 'ec-p256' }, kind: 'CA account name', value: 'primary/x' },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: { type: 'dns-01', mode: 'dns', provider: '../cf' }, keyType: 'ec-p256' }, kind: 'DNS provider name', value: '../cf' },
+      { channel: 'cert:add', payload: { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256', standby: { ca: 'Spare' } }, kind: 'CA account name', value: 'Spare' },
+      { channel: 'cert:update', payload: { id: 'a/b' }, kind: 'certificate id', value: 'a/b' },
+      { channel: 'cert:update', payload: { id: 'site', ca: 'Primary' }, kind: 'CA account name', value: 'Primary' },
+      { channel: 'cert:remove', payload: { id: '../../etc' }, kind: 'certificate id', value: '../../etc' },
+      { channel: 'cert:detail', payload: { id: 'a'.repeat(65) }, kind: 'certificate id', value: 'a'.repeat(65) },
+      { channel: 'cert:rehearse', payload: { id: '' }, kind: 'certificate id', value: '' },
+      { channel: 'cert:rollback', payload: { id: 'Site', version: 1 }, kind: 'certificate id', value: 'Site' },
+      { channel: 'cert:revoke', payload: { id: 'site..x' }, kind: 'certificate id', value: 'site..x' },
+      { channel: 'export:add', payload: { id: 'a b', target: { dir: '/srv/tls', format: 'pem' } }, kind: 'certificate id', value: 'a b' },
+      { channel: 'export:remove', payload: { id: 'A', dir: '/srv/tls' }, kind: 'certificate id', value: 'A' },
+      { channel: 'monitor:add', payload: { id: '-x', host: 'example.com' }, kind: 'certificate id', value: '-x' },
+      { channel: 'monitor:check', payload: { id: '.x' }, kind: 'certificate id', value: '.x' },
+      { channel: 'policy:get', payload: { ca: 'Primary' }, kind: 'CA account name', value: 'Primary' },
+      { channel: 'policy:update', payload: { key: 'retry.maxDelay', value: '6h', ca: 'a/b' }, kind: 'CA account name', value: 'a/b' },
+    ];
+
+    it.each(badNames)('$channel refuses the $kind $value by the name rules', async ({ channel, payload, kind, value }) => {
+      const error = await failure(handlers(), channel, payload);
+      expect(error).toMatchObject({ code: 'invalid_input', message: `Unable to use ${JSON.stringify(value)} as a ${kind}, it may contain only a-z, 0-9, '.', '_' and '-'` });
+    });
+
+    it('never repeats an EAB HMAC key in an error', async () => {
+      const hmacKey = 'c2VjcmV0LWhtYWMta2V5LXZhbHVl';
+      for (const payload of [
+        { name: 'zerossl', directory: 'zerossl', agreeTos: true, eab: { kid: 'kid-1', hmacKey }, extra: 1 },
+        { name: 'Zerossl', directory: 'zerossl', agreeTos: true, eab: { kid: 'kid-1', hmacKey } },
+        { name: 'zerossl', directory: 'zerossl', agreeTos: 'yes', eab: { kid: 'kid-1', hmacKey } },
+      ]) {
+        const error = await failure(handlers(), 'ca:add', payload);
+        expect(JSON.stringify(error)).not.toContain(hmacKey);
+      }
+    });
+
+    it('ca:presets → every preset with its directory, EAB need and known staging directory', async () => {
+      const presets = (await ok(handlers(), 'ca:presets')) as ReadonlyArray<{ id: string }>;
+      expect(presets.map((preset) => preset.id)).toEqual(['letsencrypt', 'letsencrypt-staging', 'zerossl', 'google', 'google-staging']);
+      expect(presets[0]).toStrictEqual({
+        id: 'letsencrypt',
+        directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory',
+        eab: false,
+        stagingDirectoryUrl: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+      });
+      expect(presets[2]).toStrictEqual({ id: 'zerossl', directoryUrl: 'https://acme.zerossl.com/v2/DV90', eab: true });
+    });
+
+    it('dns:kinds, dns:list, dns:check and dns:remove reach the DNS provider service', async () => {
+      const table = handlers();
+      const kinds = (await ok(table, 'dns:kinds')) as ReadonlyArray<{ kind: string; fields: unknown[] }>;
+      expect(kinds.map((kind) => kind.kind)).toEqual(expect.arrayContaining(['rfc2136', 'manual']));
+      expect(await ok(table, 'dns:list')).toEqual([]);
+      expect(await failure(table, 'dns:check', { name: 'nope' })).toMatchObject({ code: 'not_found' });
+      expect(await failure(table, 'dns:remove', { name: 'nope' })).toMatchObject({ code: 'not_found' });
+    });
+
+    it('ca:list → stored accounts without keys; ca:add refuses an invalid directory before contacting anything', async () => {
+      const { table } = await seeded();
+      expect(await ok(table, 'ca:list')).toStrictEqual([
+        { name: 'primary', directoryUrl: 'https://ca.invalid/directory', registered: false, createdAt: '2025-01-01T00:00:00.000Z' },
+        { name: 'spare', directoryUrl: 'https://ca.invalid/directory', email: 'admin@example.com', registered: false, createdAt: '2025-01-01T00:00:00.000Z' },
+      ]);
+      expect(await failure(table, 'ca:add', { name: 'other', directory: 'ftp://ca.invalid/', agreeTos: true })).toMatchObject({ code: 'invalid_input' });
+      expect(await failure(table, 'ca:add', { name: 'primary', directory: 'letsencrypt', agreeTos: true })).toMatchObject({
+        code: 'invalid_input',
+        message: 'Unable to add the CA account primary, it exists already',
+      });
+    });
+
+    it('cert:add stores a definition with its export targets, pushes cert:changed, and cert:detail shows them', async () => {
+      const { table, changed } = await seeded();
+      const dir = path.join(tempDir(), 'out');
+      const summary = await ok(table, 'cert:add', {
+        id: 'site',
+        domains: ['WWW.Example.com', 'example.com', 'www.example.com'],
+        ca: 'primary',
+        challenge: standalone,
+        keyType: 'rsa-2048',
+        standby: { ca: 'spare', afterFailures: 2 },
+        exports: [{ target: { dir, format: 'pem', hook: { command: 'true' } } }, { target: { dir: `${dir}-pfx`, format: 'pfx' }, pfxPassword: 'correct horse' }],
+      });
+      expect(summary).toStrictEqual({ id: 'site', domains: ['www.example.com', 'example.com'], ca: 'primary', challenge: 'http-01', status: 'none' });
+      expect(changed).toEqual(['site']);
+
+      const detail = await ok(table, 'cert:detail', { id: 'site' });
+      expect(detail).toMatchObject({
+        summary: { id: 'site', status: 'none' },
+        config: { domains: ['www.example.com', 'example.com'], ca: 'primary', challenge: standalone, keyType: 'rsa-2048', standby: { ca: 'spare', afterFailures: 2 } },
+        versions: [],
+        exports: [{ target: { dir, format: 'pem', hook: { command: 'true' } } }, { target: { dir: `${dir}-pfx`, format: 'pfx' } }],
+      });
+      expect(detail).not.toHaveProperty('identity');
+      expect(JSON.stringify(detail)).not.toContain('correct horse');
+    });
+
+    it('cert:add validates every export target first: a bad one stores nothing', async () => {
+      const { table, changed } = await seeded();
+      const base = { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256' } as const;
+      const bad = [
+        { exports: [{ target: { dir: '/srv/ok', format: 'pem' } }, { target: { dir: 'relative/dir', format: 'pem' } }], message: 'Unable to use the export target for site, it is not valid' },
+        { exports: [{ target: { dir: '/srv/ok', format: 'pem' } }, { target: { dir: '/srv/pfx', format: 'pfx' } }], message: 'Unable to add the export target /srv/pfx to site, a PFX target needs a password' },
+        { exports: [{ target: { dir: '/srv/ok', format: 'pem' } }, { target: { dir: '/srv/ok', format: 'pem' } }], message: 'Unable to add the certificate site, it has two export targets for /srv/ok' },
+      ];
+      for (const { exports, message } of bad) {
+        const error = await failure(table, 'cert:add', { ...base, exports });
+        expect(error.code).toBe('invalid_input');
+        expect(error.message).toContain(message);
+      }
+      expect(await failure(table, 'cert:add', { ...base, ca: 'nobody' })).toMatchObject({ code: 'not_found', message: 'Unable to find the CA account "nobody"' });
+      expect(await ok(table, 'cert:list')).toEqual([]);
+      expect(changed).toEqual([]);
+    });
+
+    it('cert:update changes what it is given, keeps the rest, and removes the standby with null', async () => {
+      const { table, changed } = await seeded();
+      await ok(table, 'cert:add', { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256', standby: { ca: 'spare' }, exports: [{ target: { dir: '/srv/tls', format: 'pem' } }] });
+
+      expect(await ok(table, 'cert:update', { id: 'site', domains: ['example.com', 'www.example.com'], keyType: 'ec-p384' })).toMatchObject({ id: 'site', domains: ['example.com', 'www.example.com'], ca: 'primary' });
+      expect(await ok(table, 'cert:detail', { id: 'site' })).toMatchObject({
+        config: { domains: ['example.com', 'www.example.com'], ca: 'primary', keyType: 'ec-p384', standby: { ca: 'spare' } },
+        exports: [{ target: { dir: '/srv/tls', format: 'pem' } }],
+      });
+
+      expect(await failure(table, 'cert:update', { id: 'site', standby: { ca: 'primary' } })).toMatchObject({
+        code: 'invalid_input',
+        message: 'Unable to update the certificate site, its standby CA is its primary CA (primary)',
+      });
+      await ok(table, 'cert:update', { id: 'site', ca: 'spare', standby: null });
+      const detail = (await ok(table, 'cert:detail', { id: 'site' })) as { config: Record<string, unknown> };
+      expect(detail.config).toMatchObject({ ca: 'spare', keyType: 'ec-p384' });
+      expect(detail.config).not.toHaveProperty('standby');
+      expect(changed).toEqual(['site', 'site', 'site']);
+      expect(await failure(table, 'cert:update', { id: 'nope', keyType: 'ec-p384' })).toMatchObject({ code: 'not_found' });
+    });
+
+    it('export:add and export:remove change the targets and push cert:changed', async () => {
+      const { table, changed } = await seeded();
+      await ok(table, 'cert:add', { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256' });
+      expect(await ok(table, 'export:add', { id: 'site', target: { dir: '/srv/tls', format: 'pem', names: { fullchain: 'site.crt' } } })).toStrictEqual({
+        dir: '/srv/tls',
+        format: 'pem',
+        names: { fullchain: 'site.crt' },
+      });
+      expect(await failure(table, 'export:add', { id: 'site', target: { dir: '/srv/tls', format: 'pem' } })).toMatchObject({ code: 'invalid_input' });
+      await ok(table, 'export:remove', { id: 'site', dir: '/srv/tls' });
+      expect(await ok(table, 'cert:detail', { id: 'site' })).toMatchObject({ exports: [] });
+      expect(await failure(table, 'export:remove', { id: 'site', dir: '/srv/tls' })).toMatchObject({ code: 'invalid_input' });
+      expect(changed).toEqual(['site', 'site', 'site']);
+    });
+
+    it('ca:remove refuses while a certificate uses the account as CA or standby, naming it', async () => {
+      const { table } = await seeded();
+      await ok(table, 'cert:add', { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256', standby: { ca: 'spare' } });
+      await ok(table, 'policy:update', { key: 'retry.maxAttempts', value: '4', ca: 'spare' });
+
+      for (const name of ['primary', 'spare']) {
+        expect(await failure(table, 'ca:remove', { name })).toMatchObject({ code: 'invalid_input', message: `Unable to remove the CA account ${name}, the certificate site uses it` });
+      }
+      await ok(table, 'cert:update', { id: 'site', standby: null });
+      expect(await ok(table, 'ca:remove', { name: 'spare' })).toBeUndefined();
+      expect(((await ok(table, 'ca:list')) as ReadonlyArray<{ name: string }>).map((account) => account.name)).toEqual(['primary']);
+      // Its policy overrides went with it.
+      const file = JSON.parse(await readFile(path.join(tempDir(), 'config.json'), 'utf8')) as { policy?: Record<string, unknown> };
+      expect(file.policy ?? {}).not.toHaveProperty('accounts');
+      expect(await failure(table, 'ca:remove', { name: 'spare' })).toMatchObject({ code: 'not_found' });
+    });
+
+    it('cert:remove keeps the files by default and moves them to the trash with deleteFiles', async () => {
+      const { table, changed } = await seeded();
+      for (const id of ['kept', 'trashed']) {
+        await ok(table, 'cert:add', { id, domains: [`${id}.example.com`], ca: 'primary', challenge: standalone, keyType: 'ec-p256' });
+        await mkdir(path.join(tempDir(), 'certs', id), { recursive: true });
+        await writeFile(path.join(tempDir(), 'certs', id, 'marker'), id);
+      }
+      expect(await ok(table, 'cert:remove', { id: 'kept' })).toBeUndefined();
+      expect(await readFile(path.join(tempDir(), 'certs', 'kept', 'marker'), 'utf8')).toBe('kept');
+
+      await ok(table, 'cert:remove', { id: 'trashed', deleteFiles: true });
+      expect(existsSync(path.join(tempDir(), 'certs', 'trashed'))).toBe(false);
+      const trash = await readdir(path.join(tempDir(), 'trash'));
+      expect(trash).toHaveLength(1);
+      expect(trash[0]).toMatch(/^trashed-/);
+      expect(await readFile(path.join(tempDir(), 'trash', trash[0] ?? '', 'marker'), 'utf8')).toBe('trashed');
+
+      expect(await ok(table, 'cert:list')).toEqual([]);
+      expect(changed).toEqual(['kept', 'trashed', 'kept', 'trashed']);
+      expect(await failure(table, 'cert:remove', { id: 'kept' })).toMatchObject({ code: 'not_found', message: 'Unable to find the certificate "kept"' });
+    });
+
+    it('cert:remove refuses with busy while the certificate is locked (being renewed) and changes nothing', async () => {
+      const { table } = await seeded();
+      await ok(table, 'cert:add', { id: 'site', domains: ['example.com'], ca: 'primary', challenge: standalone, keyType: 'ec-p256' });
+      const lock = await acquireCertificateLock({ paths: dataPaths(tempDir()), certId: 'site', wait: false, command: 'certdesk cert renew', onCompromised: () => undefined });
+      try {
+        expect(await failure(table, 'cert:remove', { id: 'site', deleteFiles: true })).toMatchObject({ code: 'busy' });
+      } finally {
+        await lock.release();
+      }
+      expect(await ok(table, 'cert:list')).toMatchObject([{ id: 'site' }]);
+      expect(existsSync(path.join(tempDir(), 'trash'))).toBe(false);
+    });
+
+    it('cert:detail and cert:remove of a monitor-only certificate: identity from the observed chain', async () => {
+      const { table, engine } = await seeded();
+      const ca = await createTestCa({ hosts: ['www.example.com', 'example.com'] });
+      const file = path.join(tempDir(), 'site.pem');
+      await writeFile(file, `${ca.leafCertPem}${ca.caCertPem}`);
+      await engine.certificates.importCertificate('watched', file);
+
+      const detail = (await ok(table, 'cert:detail', { id: 'watched' })) as { identity: Record<string, unknown>; versions: unknown[]; exports: unknown[] };
+      const leaf = new X509Certificate(ca.leafCertPem);
+      const root = new X509Certificate(ca.caCertPem);
+      expect(detail.identity).toStrictEqual({
+        domains: ['www.example.com', 'example.com'],
+        serial: leaf.serialNumber,
+        subject: leaf.subject,
+        issuer: leaf.issuer,
+        notBefore: new Date(leaf.validFrom).toISOString(),
+        notAfter: new Date(leaf.validTo).toISOString(),
+        sha256: leaf.fingerprint256,
+        sha1: leaf.fingerprint,
+        keyType: expect.stringMatching(/^(EC P-256|RSA \d+)$/) as unknown,
+        chain: [
+          { subject: leaf.subject, issuer: leaf.issuer, serial: leaf.serialNumber, notBefore: new Date(leaf.validFrom).toISOString(), notAfter: new Date(leaf.validTo).toISOString(), sha256: leaf.fingerprint256 },
+          { subject: root.subject, issuer: root.issuer, serial: root.serialNumber, notBefore: new Date(root.validFrom).toISOString(), notAfter: new Date(root.validTo).toISOString(), sha256: root.fingerprint256 },
+        ],
+      });
+      expect(detail.versions).toEqual([]);
+      expect(detail.exports).toEqual([]);
+      expect(detail).not.toHaveProperty('config');
+
+      expect(await failure(table, 'cert:update', { id: 'watched', keyType: 'ec-p384' })).toMatchObject({ code: 'not_found' });
+      await ok(table, 'cert:remove', { id: 'watched', deleteFiles: true });
+      expect(await ok(table, 'cert:list')).toEqual([]);
+      expect(existsSync(path.join(tempDir(), 'certs', 'watched'))).toBe(false);
+    });
+
+    it.each([
+      { channel: 'cert:detail', payload: { id: 'nope' } },
+      { channel: 'cert:rehearse', payload: { id: 'nope' } },
+      { channel: 'cert:rollback', payload: { id: 'nope', version: 1 } },
+      { channel: 'cert:revoke', payload: { id: 'nope' } },
+      { channel: 'cert:remove', payload: { id: 'nope' } },
+      { channel: 'export:add', payload: { id: 'nope', target: { dir: '/srv/tls', format: 'pem' } } },
+      { channel: 'export:remove', payload: { id: 'nope', dir: '/srv/tls' } },
+      { channel: 'monitor:check', payload: { id: 'nope' } },
+    ])('$channel with an unknown certificate → not_found', async ({ channel, payload }) => {
+      expect(await failure(handlers(), channel, payload)).toMatchObject({ code: 'not_found', message: expect.stringContaining('"nope"') as unknown });
+    });
+
+    it('policy:get and policy:update: global values, one account’s overrides, and back to the default with null', async () => {
+      const { table } = await seeded();
+      const entry = (entries: unknown, key: string): unknown => (entries as ReadonlyArray<{ key: string }>).find((e) => e.key === key);
+
+      expect(entry(await ok(table, 'policy:get'), 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '6h', isDefault: true });
+      expect(entry(await ok(table, 'policy:update', { key: 'retry.maxDelay', value: '12h' }), 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '12h', isDefault: false });
+      const primary = await ok(table, 'policy:update', { key: 'retry.maxDelay', value: '2h', ca: 'primary' });
+      expect(entry(primary, 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '2h', isDefault: false });
+      expect(entry(primary, 'rateLimits.preset')).toMatchObject({ isDefault: true });
+      expect(entry(await ok(table, 'policy:get', { ca: 'spare' }), 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '12h', isDefault: false });
+      expect(entry(await ok(table, 'policy:get', {}), 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '12h', isDefault: false });
+      expect(entry(await ok(table, 'policy:update', { key: 'retry.maxDelay', value: null }), 'retry.maxDelay')).toStrictEqual({ key: 'retry.maxDelay', value: '6h', isDefault: true });
+
+      expect(await failure(table, 'policy:update', { key: 'retry.maxDelay', value: 'soon' })).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('retry.maxDelay') as unknown });
+      expect(await failure(table, 'policy:update', { key: 'retry.colour', value: 'blue' })).toMatchObject({ code: 'invalid_input', message: 'Unable to use the setting "retry.colour", there is no such setting' });
+      expect(await failure(table, 'policy:update', { key: 'vault.keepVersions', value: '3', ca: 'primary' })).toMatchObject({ code: 'invalid_input' });
+      expect(await failure(table, 'policy:get', { ca: 'nobody' })).toMatchObject({ code: 'not_found' });
+      expect(await failure(table, 'policy:update', { key: 'retry.maxDelay', value: '1h', ca: 'nobody' })).toMatchObject({ code: 'not_found' });
     });
   });
 });

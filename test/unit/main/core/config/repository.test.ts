@@ -137,7 +137,7 @@ describe('ConfigRepository', () => {
       repository.put('accounts', 'le-staging', account);
       const error = thrown(() => repository.get('accounts', 'zerossl'));
       expect(error).toBeInstanceOf(CertDeskError);
-      expect(error).toMatchObject({ code: 'invalid_input', message: 'Unable to find the CA account "zerossl"', remedy: 'Known: le-staging, pebble.' });
+      expect(error).toMatchObject({ code: 'not_found', message: 'Unable to find the CA account "zerossl"', remedy: 'Known: le-staging, pebble.' });
     });
 
     it.each([
@@ -146,7 +146,7 @@ describe('ConfigRepository', () => {
       ['certificates', 'certificate'],
     ] as const)('says when no %s exists yet', (section, label) => {
       const error = thrown(() => open().repository.get(section, 'x'));
-      expect(error).toMatchObject({ code: 'invalid_input', message: `Unable to find the ${label} "x"`, remedy: `No ${label} exists yet; add one first.` });
+      expect(error).toMatchObject({ code: 'not_found', message: `Unable to find the ${label} "x"`, remedy: `No ${label} exists yet; add one first.` });
     });
   });
 
