@@ -1,15 +1,47 @@
 import { useEffect, type ReactNode } from 'react';
-import { Redirect, Route, Router, Switch } from 'wouter';
+import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
+import { CertificatePage } from './components/certificate-page.tsx';
 import { DashboardPage } from './components/dashboard-page.tsx';
+import { ErrorBoundary } from './components/error-boundary.tsx';
 import { Header } from './components/header.tsx';
 import { LoadGate } from './components/load-gate.tsx';
+import { NewCertificatePage } from './components/new-certificate-page.tsx';
 import { SettingsPage } from './components/settings-page.tsx';
 import { useDocumentAttributes } from './hooks/use-document-attributes.ts';
 import { useEffectiveTheme } from './hooks/use-effective-theme.ts';
 import { useLocale } from './i18n/use-t.ts';
 import type { AppStore } from './store/app-store.ts';
 import { AppStoreProvider, useAppStoreApi } from './store/store-context.tsx';
+
+/**
+ * The pages: `#/` the dashboard, `#/certificates/<id>` a certificate (`/log` its order log; a
+ * notification click and `--open <id>` land here), `#/new` the wizard, `#/settings`. Each page sits
+ * in an error boundary keyed by the route, so an error on one page never blanks the window and
+ * navigating away clears it.
+ */
+function Routes(): ReactNode {
+  const [location] = useLocation();
+  return (
+    <ErrorBoundary resetKey={location}>
+      <Switch>
+        <Route path="/">
+          <DashboardPage />
+        </Route>
+        <Route path="/certificates/:id/:tab?">{(params) => <CertificatePage id={params.id} />}</Route>
+        <Route path="/new">
+          <NewCertificatePage />
+        </Route>
+        <Route path="/settings">
+          <SettingsPage />
+        </Route>
+        <Route>
+          <Redirect to="/" replace />
+        </Route>
+      </Switch>
+    </ErrorBoundary>
+  );
+}
 
 /**
  * The whole renderer over one store: `main.tsx` passes the store bound to `window.certdesk`, tests
@@ -26,8 +58,9 @@ export function App({ store }: { store: AppStore }): ReactNode {
 
 function Shell(): ReactNode {
   const store = useAppStoreApi();
-  // Loading and the settings:changed subscription live as long as the shell is mounted.
+  // Loading and the subscriptions to main's pushes live as long as the shell is mounted.
   useEffect(() => store.getState().init(), [store]);
+  useEffect(() => store.getState().watchCertificates(), [store]);
   useDocumentAttributes(useLocale(), useEffectiveTheme());
 
   return (
@@ -36,17 +69,7 @@ function Shell(): ReactNode {
         <Header />
         <main className="app-main">
           <LoadGate>
-            <Switch>
-              <Route path="/">
-                <DashboardPage />
-              </Route>
-              <Route path="/settings">
-                <SettingsPage />
-              </Route>
-              <Route>
-                <Redirect to="/" replace />
-              </Route>
-            </Switch>
+            <Routes />
           </LoadGate>
         </main>
       </div>

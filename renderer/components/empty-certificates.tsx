@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { Link } from 'wouter';
-import { useT } from '../i18n/use-t.ts';
 import type { MessageKey } from '../i18n/en.ts';
+import { useT } from '../i18n/use-t.ts';
 
 /** The steps from nothing to a certificate that renews itself, in order. */
 const steps = [
@@ -10,7 +10,11 @@ const steps = [
   'dashboard.empty.step.obtain',
 ] as const satisfies ReadonlyArray<MessageKey>;
 
-/** The dashboard's empty state: what CertDesk does and how the first certificate gets added. */
+/**
+ * The dashboard's empty state: what CertDesk does, the three steps to the first certificate, and
+ * what to do next: "Add a certificate" opens the wizard (`#/new`), and Settings (CA accounts, DNS
+ * providers, policy) is one link away.
+ */
 export function EmptyCertificates(): ReactNode {
   const t = useT();
   const titleId = useId();
@@ -27,8 +31,13 @@ export function EmptyCertificates(): ReactNode {
           </li>
         ))}
       </ol>
+      <div className="empty-state__actions">
+        <Link href="/new" className="button dash-button">
+          {t('dashboard.empty.add')}
+        </Link>
+      </div>
       <p className="empty-state__footer">
-        {t('dashboard.empty.settings')}{' '}
+        {t('dashboard.empty.settingsHint')}{' '}
         <Link href="/settings" className="text-link">
           {t('dashboard.empty.settingsLink')}
         </Link>

@@ -1,3 +1,9 @@
+import { adminEn } from './tables/admin.ts';
+import { certificateEn } from './tables/certificate.ts';
+import { commonEn } from './tables/common.ts';
+import { dashboardEn } from './tables/dashboard.ts';
+import { wizardEn } from './tables/wizard.ts';
+
 /**
  * The English strings: the reference table. Its keys are {@link MessageKey}, and every other locale
  * must translate each of them (see `zh-cn.ts`).
@@ -27,7 +33,6 @@ export const en = {
     'Add a certificate: list its domains and choose how to prove you control them — a DNS TXT record (DNS-01) or a file served over HTTP (HTTP-01).',
   'dashboard.empty.step.obtain':
     'CertDesk obtains the certificate, renews it in the background well before it expires, and exports each new version to the folders you choose.',
-  'dashboard.empty.settings': 'Language, theme and the data directory are in Settings.',
   'dashboard.empty.settingsLink': 'Open Settings',
 
   'settings.title': 'Settings',
@@ -57,6 +62,11 @@ export const en = {
   'about.platform': 'Platform',
   'about.dataDir': 'Data directory',
   'about.dataDir.hint': 'Settings, account keys and certificates are kept here.',
+  ...commonEn,
+  ...dashboardEn,
+  ...certificateEn,
+  ...wizardEn,
+  ...adminEn,
 } as const;
 
 /** The name of a translated string. */

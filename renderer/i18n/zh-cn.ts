@@ -1,4 +1,9 @@
 import type { Messages } from './en.ts';
+import { adminZhCN } from './tables/admin.ts';
+import { certificateZhCN } from './tables/certificate.ts';
+import { commonZhCN } from './tables/common.ts';
+import { dashboardZhCN } from './tables/dashboard.ts';
+import { wizardZhCN } from './tables/wizard.ts';
 
 /**
  * The Simplified Chinese strings. Typed as {@link Messages}, so a key missing here (or one that
@@ -24,7 +29,6 @@ export const zhCN: Messages = {
   'dashboard.empty.step.certificate':
     '添加证书：填写域名，并选择验证域名控制权的方式——DNS TXT 记录（DNS-01）或通过 HTTP 访问的验证文件（HTTP-01）。',
   'dashboard.empty.step.obtain': 'CertDesk 会自动申请证书，在到期前提前于后台续期，并把每个新版本导出到你指定的文件夹。',
-  'dashboard.empty.settings': '语言、主题和数据目录位置都在“设置”中。',
   'dashboard.empty.settingsLink': '打开设置',
 
   'settings.title': '设置',
@@ -54,4 +58,9 @@ export const zhCN: Messages = {
   'about.platform': '平台',
   'about.dataDir': '数据目录',
   'about.dataDir.hint': '设置、账户密钥和证书都保存在此目录中。',
+  ...commonZhCN,
+  ...dashboardZhCN,
+  ...certificateZhCN,
+  ...wizardZhCN,
+  ...adminZhCN,
 };

@@ -30,6 +30,15 @@ export function errorMessage(error: unknown): string {
   return json ?? String(error);
 }
 
+/**
+ * An error from the bridge as an {@link ApiError} (`{code, message, remedy}`), so the UI can show
+ * the remedy apart from the message; anything else becomes `{code: 'internal', message}`.
+ */
+export function toApiError(error: unknown): ApiError {
+  if (isApiError(error)) return error;
+  return { code: 'internal', message: errorMessage(error) };
+}
+
 function isApiError(value: unknown): value is ApiError {
   if (typeof value !== 'object' || value === null || value instanceof Error) return false;
   const candidate = value as Partial<Record<keyof ApiError, unknown>>;

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: measures and prints; asserts nothing. Figures: settings read and write through
  * the core on real files, the CLI's cold start as a fresh process (what cron pays per run), a
- * scheduler check over 10–500 certificates (renewal.ts), then the ACME comparison against Pebble
- * (acme.ts). Builds the CLI first if it is missing.
+ * scheduler check over 10–500 certificates (renewal.ts), the ACME comparison against Pebble
+ * (acme.ts), then the dashboard with 5,000 certificates in Chromium (dashboard.ts). Builds the CLI
+ * first if it is missing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createLineLogger } from '../../main/core/logger.ts';
 import { CertDeskService } from '../../main/core/service.ts';
 import { createAppInfo } from '../../main/core/version.ts';
 import { ensureBuiltCli, runAcmeBenchmark } from './acme.ts';
+import { runDashboardBenchmark } from './dashboard.ts';
 import { runRenewalBenchmark } from './renewal.ts';
 
 /** Runs `fn` `iterations` times after a warm-up and reports the median and p95 per call. */
@@ -59,3 +61,4 @@ try {
 
 await runRenewalBenchmark();
 await runAcmeBenchmark();
+await runDashboardBenchmark();

@@ -1,72 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test as base } from '@playwright/test';
-import { openConfigStore, settingsStoreFromConf } from '../../main/core/config-store.ts';
-import { createLineLogger } from '../../main/core/logger.ts';
-import { CertDeskService } from '../../main/core/service.ts';
-import type { DesktopEngine } from '../../main/core/desktop.ts';
 import type { CertDeskApi } from '../../preload/contract.ts';
-import { createAppInfo, version } from '../../main/core/version.ts';
-import { bindCertDeskApi, openDesktopEngine } from '../support/e2e-bridge.ts';
-import { startRendererServer, type RendererServer } from '../support/renderer-server.ts';
+import { version } from '../../main/core/version.ts';
+import { expect, test } from './fixtures.ts';
 
 const builtCli = path.resolve(import.meta.dirname, '../../out/main/cli.js');
-
-interface Fixtures {
-  dataDir: string;
-  service: CertDeskService;
-  engine: DesktopEngine;
-  server: RendererServer;
-  cspViolations: string[];
-}
-
-/**
- * Each test gets a fresh data dir, a real core service on it (watching config.json like the app), a
- * real desktop engine renewing in the background on the same data dir, the built renderer on a
- * loopback server, and a page whose `window.certdesk` reaches both.
- */
-const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern
-  dataDir: async ({}, use) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'certdesk-e2e-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-  service: async ({ dataDir }, use) => {
-    const service = new CertDeskService({
-      info: createAppInfo({ dataDir, runtime: 'node', versions: { node: process.versions.node } }),
-      settings: settingsStoreFromConf(openConfigStore(dataDir, { watch: true })),
-      logger: createLineLogger((line) => process.stderr.write(line), { json: false }),
-    });
-    await use(service);
-    service.close();
-  },
-  engine: async ({ dataDir }, use) => {
-    const engine = openDesktopEngine(dataDir, { logger: createLineLogger((line) => process.stderr.write(line), { json: false }) });
-    await engine.start();
-    await use(engine);
-    await engine.stop();
-  },
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern
-  server: async ({}, use) => {
-    const server = await startRendererServer();
-    await use(server);
-    await server.stop();
-  },
-  cspViolations: async ({ page, service, engine }, use) => {
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(error.message));
-    const stop = await bindCertDeskApi(page, { service, engine });
-    await use(violations);
-    stop();
-  },
-});
 
 test('the renderer shows app:info from the core and follows settings pushed from main', async ({ page, server, dataDir, cspViolations }, testInfo) => {
   await page.goto(`${server.origin}/index.html#/settings`);
@@ -134,7 +74,7 @@ test("the dashboard's channels reach the real engine, and its events reach the p
   expect(seen.resumed).toEqual({ paused: false });
   expect(seen.status).toEqual({ paused: false });
   expect(engine.paused).toBe(false);
-  expect(seen.missing).toMatchObject({ code: 'invalid_input', message: 'Unable to find the certificate "nope"' });
+  expect(seen.missing).toMatchObject({ code: 'not_found', message: 'Unable to find the certificate "nope"' });
   expect(seen.invalid).toMatchObject({ code: 'invalid_input' });
   expect(seen.states).toEqual([{ paused: true }, { paused: false }]);
   expect(cspViolations).toEqual([]);
