@@ -35,9 +35,9 @@ import { createTestCa } from '../support/test-ca.ts';
  * last outcome), renew again, roll back, rehearse on "staging", revoke, monitor a TLS endpoint,
  * change the renewal policy, and remove certificates (files kept, and moved to the trash).
  *
- * `ca:add` takes no CA file (the wizard adds public CAs), so Pebble's HTTPS listener is trusted the
- * way an admin's system trust store would: its CA is added to Node's default CA list for this test
- * file's process, and the previous list is restored afterwards.
+ * Pebble's HTTPS listener is trusted the way an admin's system trust store would trust a public CA
+ * (the E2E spec covers `ca:add`'s `caFile` for a private one): its CA is added to Node's default CA
+ * list for this test file's process, and the previous list is restored afterwards.
  */
 
 let pebble: Pebble;

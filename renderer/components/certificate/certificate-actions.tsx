@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import type { CertificateDetailDto, CertificateSummaryDto, RevocationReasonDto } from '../../../preload/contract.ts';
 import { formatDateTime } from '../../i18n/format.ts';
@@ -35,6 +35,14 @@ export function CertificateActions({ summary, detail }: { readonly summary: Cert
     const progress = state.progress[id];
     return progress !== undefined && progress.step !== 'exporting';
   });
+  // A dry run needs the CA account's staging directory; the accounts are read once to know.
+  const caName = detail?.config?.ca ?? summary.ca;
+  const account = useAppStore((state) => state.accounts.find((candidate) => candidate.name === caName));
+  const accountsStatus = useAppStore((state) => state.accountsStatus);
+  useEffect(() => {
+    if (accountsStatus === 'idle') void store.getState().loadAccounts();
+  }, [store, accountsStatus]);
+  const noStaging = account !== undefined && account.stagingDirectoryUrl === undefined;
   const [dialog, setDialog] = useState<'revoke' | 'remove' | null>(null);
   const [reason, setReason] = useState<RevocationReasonDto>('unspecified');
   const [deleteFiles, setDeleteFiles] = useState(false);
@@ -70,8 +78,8 @@ export function CertificateActions({ summary, detail }: { readonly summary: Cert
               label={t('cert.action.rehearse')}
               runningLabel={t('cert.action.rehearse.running')}
               running={running('rehearse')}
-              unavailable={blocked}
-              describedBy={noteId}
+              unavailable={blocked || noStaging}
+              describedBy={noStaging ? `${noteId}-staging` : noteId}
               onClick={() => void store.getState().detailRehearse(id)}
             />
             <ActionButton
@@ -121,6 +129,9 @@ export function CertificateActions({ summary, detail }: { readonly summary: Cert
       </div>
       <p id={noteId} className="cert-actions__note" hidden={!orderRunning}>
         {t('cert.action.orderRunning')}
+      </p>
+      <p id={`${noteId}-staging`} className="cert-actions__note" hidden={!noStaging || !managed}>
+        {t('cert.action.rehearse.noStaging', { ca: caName ?? '' })}
       </p>
 
       <ActionFeedback id={id} action="renew">

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { Fragment, useId, type ReactNode } from 'react';
 import type { CertificateIdentityDto } from '../../../preload/contract.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useLocale, useT } from '../../i18n/use-t.ts';
@@ -57,7 +57,9 @@ export function IdentityCard({ identity }: { readonly identity: CertificateIdent
                 <span className="cert-chain__role">{index === 0 ? t('cert.identity.chain.leaf') : t('cert.identity.chain.issuer')}</span>
                 <span className="cert-chain__subject wrap-anywhere">{link.subject}</span>
                 <span className="cert-chain__meta">{t('cert.identity.chain.until', { date: formatDate(link.notAfter, locale) })}</span>
-                <code className="cert-chain__fingerprint">{link.sha256}</code>
+                <code className="cert-chain__fingerprint">
+                  <HexBytes text={link.sha256} />
+                </code>
               </li>
             ))}
           </ol>
@@ -67,12 +69,29 @@ export function IdentityCard({ identity }: { readonly identity: CertificateIdent
   );
 }
 
-/** A long hex value in a monospace box that wraps anywhere, with its copy button. */
+/** A long hex value in a monospace box that wraps between bytes, with its copy button beside it. */
 function Copyable({ text, what }: { readonly text: string; readonly what: string }): ReactNode {
   return (
     <span className="copyable">
-      <code className="path">{text}</code>
+      <code className="path copyable__value">
+        <HexBytes text={text} />
+      </code>
       <CopyButton text={text} what={what} />
     </span>
   );
+}
+
+/** A colon-separated hex value with a line-break opportunity after each colon, never inside a byte. */
+function HexBytes({ text }: { readonly text: string }): ReactNode {
+  return text.split(':').map((part, index) => (
+    // The parts of one value never reorder, so their position is a stable key.
+    <Fragment key={index}>
+      {index === 0 ? null : (
+        <>
+          :<wbr />
+        </>
+      )}
+      {part}
+    </Fragment>
+  ));
 }

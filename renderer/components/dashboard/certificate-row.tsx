@@ -11,6 +11,8 @@ import { ExpiryCountdown } from '../expiry-countdown.tsx';
 import { StatusBadge } from '../status-badge.tsx';
 import { OrderProgressBar } from '../order-progress-bar.tsx';
 
+const dayMs = 24 * 60 * 60 * 1000;
+
 /** What a {@link CertificateRow} shows and how the list drives its focus. */
 export interface CertificateRowProps {
   readonly summary: CertificateSummaryDto;
@@ -94,6 +96,8 @@ function NextStep({ summary, t, locale }: { readonly summary: CertificateSummary
   const renewAtMs = summary.renewAt === undefined ? Number.NaN : Date.parse(summary.renewAt);
   // A boolean snapshot: the cell re-renders once, when the renewal time passes, not every second.
   const due = useClockValue((now) => renewAtMs <= now);
+  // Within a day the time matters more than the date ("Renews 3:40 PM" rather than today's date).
+  const soon = useClockValue((now) => renewAtMs - now < dayMs);
   const lastError = summary.attempts?.lastError;
   const explained = lastError === undefined ? summary.lastProblem?.detail : (lastError.explanation[locale] ?? lastError.explanation['en'] ?? lastError.message);
 
@@ -121,7 +125,7 @@ function NextStep({ summary, t, locale }: { readonly summary: CertificateSummary
     case 'expired':
     case 'renewing':
       if (summary.renewAt === undefined || Number.isNaN(renewAtMs)) return null;
-      return due ? <Line text={t('dashboard.row.renewalDue')} warn /> : <Line text={t('dashboard.row.renewsAt', { time: formatDate(summary.renewAt, locale) })} />;
+      return due ? <Line text={t('dashboard.row.renewalDue')} warn /> : <Line text={t('dashboard.row.renewsAt', { time: soon ? formatDateTime(summary.renewAt, locale) : formatDate(summary.renewAt, locale) })} />;
   }
 }
 

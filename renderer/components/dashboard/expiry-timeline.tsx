@@ -70,7 +70,7 @@ interface Scale {
  * and a line joining renewal to expiry.
  *
  * For people who cannot see the chart (it is one `role="img"` with a label), a text summary beside
- * it names the count expiring within 14 days, the next expiry and the latest one, and "Show as a
+ * it names the count expiring soon (as the summary counts them), the next expiry and the latest one, and "Show as a
  * table" lists, per period, how many expire and how many renewals fall due. The chart follows the
  * hour, not the second: at 400 days across, an hour is less than a pixel. Memoised (it takes no
  * props): the dashboard re-rendering each minute does not redraw it.
@@ -364,14 +364,14 @@ function Legend({ t }: { readonly t: Translate }): ReactNode {
   );
 }
 
-/** The chart in words: how many expire within 14 days, which expires next, and the latest expiry. */
+/** The chart in words: how many are expiring soon (the summary's rule), which expires next, and the latest expiry. */
 function summaryText(marks: ReadonlyArray<Mark>, nowMs: number, locale: Locale, t: Translate): string {
   let next: Mark | undefined;
   let latest: Mark | undefined;
   let soon = 0;
   for (const mark of marks) {
     if (Number.isNaN(mark.expiryMs)) continue;
-    if (mark.expiryMs > nowMs && mark.expiryMs - nowMs < expiringWithinMs) soon += 1;
+    if (mark.health === 'expiring') soon += 1;
     if (mark.expiryMs > nowMs && (next === undefined || mark.expiryMs < next.expiryMs)) next = mark;
     if (latest === undefined || mark.expiryMs > latest.expiryMs) latest = mark;
   }

@@ -55,7 +55,7 @@ export function LogGroup(props: {
             {formatDateTime(group.start, locale)}
           </time>
           {outcome === null ? null : <span className={`badge badge--${tone}`}>{outcome}</span>}
-          {group.kind === 'activity' || Number.isNaN(took) ? null : <span className="log-group__meta">{t('log.group.took', { duration: formatDuration(took, t) })}</span>}
+          {group.kind === 'activity' || Number.isNaN(took) ? null : <span className="log-group__meta">{took < 1000 ? t('log.group.tookUnderSecond') : t('log.group.took', { duration: formatDuration(took, t) })}</span>}
           <span className="log-group__meta">
             {visible.length === group.entries.length ? t('log.group.entries', { count: group.entries.length }) : t('log.group.shown', { shown: visible.length, count: group.entries.length })}
           </span>

@@ -9,7 +9,7 @@ export const dashboardEn = {
   'dashboard.summary.expiring': 'Expiring soon',
   'dashboard.summary.failing': 'Failing',
   'dashboard.summary.pending': 'Not obtained yet',
-  'dashboard.summary.total': '{count} certificates',
+  'dashboard.summary.total': 'Total: {count}',
   'dashboard.summary.renewing': '{count} renewing now',
   'dashboard.summary.filterHint': 'Show only these certificates; press again to show all',
 
@@ -65,7 +65,7 @@ export const dashboardEn = {
 
   'dashboard.timeline.title': 'Expiry timeline',
   'dashboard.timeline.chartLabel': 'When each certificate expires and is due for renewal, from now to the latest expiry',
-  'dashboard.timeline.summary.soon': 'Expiring in the next 14 days: {count}.',
+  'dashboard.timeline.summary.soon': 'Expiring soon: {count}.',
   'dashboard.timeline.summary.next': 'Next to expire: {name}, {date}.',
   'dashboard.timeline.summary.latest': 'Latest expiry: {date}.',
   'dashboard.timeline.summary.none': 'No certificate has an expiry date yet.',
@@ -161,7 +161,7 @@ export const dashboardZhCN: Readonly<Record<keyof typeof dashboardEn, string>> =
 
   'dashboard.timeline.title': '过期时间线',
   'dashboard.timeline.chartLabel': '从现在到最晚过期时间，每个证书的过期时间和续期时间',
-  'dashboard.timeline.summary.soon': '14 天内过期：{count} 张。',
+  'dashboard.timeline.summary.soon': '即将过期：{count} 张。',
   'dashboard.timeline.summary.next': '最先过期：{name}，{date}。',
   'dashboard.timeline.summary.latest': '最晚过期：{date}。',
   'dashboard.timeline.summary.none': '还没有证书有过期时间。',

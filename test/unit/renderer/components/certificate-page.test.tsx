@@ -246,6 +246,16 @@ describe('CertificatePage: actions', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('offers no dry run when the CA account has no staging directory, and says why', async () => {
+    open('/certificates/shop', [{ summary: { ...shop, ca: 'zerossl' }, exports: [nginx] }]);
+    await overview();
+    const dryRun = screen.getByRole('button', { name: 'Dry run on staging' });
+    await waitFor(() => {
+      expect(dryRun.getAttribute('aria-disabled')).toBe('true');
+    });
+    expect(document.getElementById(dryRun.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^A dry run needs a staging directory for the CA account zerossl/);
+  });
+
   it('runs a dry run on staging and says what it proved', async () => {
     open('/certificates/shop');
     await overview();

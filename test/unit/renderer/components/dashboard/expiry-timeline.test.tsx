@@ -28,7 +28,7 @@ describe('ExpiryTimeline', () => {
     await renderWithStore(<ExpiryTimeline />, { certificates: fleet });
     const region = screen.getByRole('region', { name: 'Expiry timeline' });
     expect(within(region).getByRole('img', { name: 'When each certificate expires and is due for renewal, from now to the latest expiry' })).toBeDefined();
-    expect(within(region).getByText(`Expiring in the next 14 days: 1. Next to expire: api.example.com, ${dateText(daysFromNow(10))}. Latest expiry: ${dateText(daysFromNow(65))}.`)).toBeDefined();
+    expect(within(region).getByText(`Expiring soon: 1. Next to expire: api.example.com, ${dateText(daysFromNow(10))}. Latest expiry: ${dateText(daysFromNow(65))}.`)).toBeDefined();
   });
 
   it('tabulates expiries and renewals by period', async () => {
@@ -86,7 +86,7 @@ describe('ExpiryTimeline', () => {
       bridge.push({ language: 'zh-CN' });
     });
     const region = screen.getByRole('region', { name: '过期时间线' });
-    expect(within(region).getByText(`14 天内过期：1 张。最先过期：api.example.com，${dateText(daysFromNow(10), 'zh-CN')}。最晚过期：${dateText(daysFromNow(65), 'zh-CN')}。`)).toBeDefined();
+    expect(within(region).getByText(`即将过期：1 张。最先过期：api.example.com，${dateText(daysFromNow(10), 'zh-CN')}。最晚过期：${dateText(daysFromNow(65), 'zh-CN')}。`)).toBeDefined();
     expect(within(region).getByText('以表格显示')).toBeDefined();
   });
 });

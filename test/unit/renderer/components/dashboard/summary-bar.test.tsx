@@ -13,7 +13,7 @@ describe('SummaryBar', () => {
     const buttons = within(summary).getAllByRole('button');
     expect(buttons.map((button) => button.textContent)).toEqual(['3 Failing', '12 Expiring soon', '4,812 Fine', '0 Not obtained yet']);
     expect(buttons.every((button) => button.getAttribute('aria-pressed') === 'false')).toBe(true);
-    expect(within(summary).getByText('4,827 certificates')).toBeDefined();
+    expect(within(summary).getByText('Total: 4,827')).toBeDefined();
     expect(within(summary).getByText('2 renewing now')).toBeDefined();
   });
 
