@@ -119,7 +119,7 @@ function start(): void {
       logger.error('Unable to open the secrets key', { error: toApiError(error).message });
     });
     const notifiers: Notifier[] = [
-      desktopNotifier({ locale, quiet: () => settings.quietNotifications, onClick: showCertificate, icon: path.join(resourcesDir, 'icon.png') }),
+      desktopNotifier({ locale, enabled: () => settings.notifications, quiet: () => settings.quietNotifications, onClick: showCertificate, icon: path.join(resourcesDir, 'icon.png') }),
     ];
     try {
       const alerts = new PolicyRepository(conf).effective().alerts;

@@ -49,6 +49,8 @@ export interface Settings {
   readonly startAtLogin: boolean;
   /** When started at login, stay in the tray without opening the window; default `false`. */
   readonly startHidden: boolean;
+  /** Show alerts as OS notifications at all; default `true` (the window and the log always have them). */
+  readonly notifications: boolean;
   /** Show only critical alerts as OS notifications; default `false`. */
   readonly quietNotifications: boolean;
 }

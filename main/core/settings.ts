@@ -13,6 +13,7 @@ export const defaultSettings: Settings = {
   closeToTray: true,
   startAtLogin: false,
   startHidden: false,
+  notifications: true,
   quietNotifications: false,
 };
 
@@ -28,11 +29,12 @@ const fields = {
   closeToTray: flag,
   startAtLogin: flag,
   startHidden: flag,
+  notifications: flag,
   quietNotifications: flag,
 } as const satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
 
 /** The on/off settings, for messages and {@link settingFromText}. */
-const flagKeys = ['closeToTray', 'startAtLogin', 'startHidden', 'quietNotifications'] as const satisfies ReadonlyArray<keyof Settings>;
+const flagKeys = ['closeToTray', 'startAtLogin', 'startHidden', 'notifications', 'quietNotifications'] as const satisfies ReadonlyArray<keyof Settings>;
 
 /**
  * A change from the renderer or the CLI: any subset of the settings, nothing else. Unknown keys are
@@ -44,6 +46,7 @@ export const settingsPatchSchema = z.strictObject({
   closeToTray: flag.optional(),
   startAtLogin: flag.optional(),
   startHidden: flag.optional(),
+  notifications: flag.optional(),
   quietNotifications: flag.optional(),
 });
 
@@ -77,6 +80,7 @@ export function parseStoredSettings(stored: unknown): { settings: Settings; prob
       closeToTray: pick('closeToTray'),
       startAtLogin: pick('startAtLogin'),
       startHidden: pick('startHidden'),
+      notifications: pick('notifications'),
       quietNotifications: pick('quietNotifications'),
     },
     problems,

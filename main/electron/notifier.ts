@@ -22,6 +22,8 @@ export function shownWhenQuiet(alert: Pick<Alert, 'severity'>): boolean {
 export interface DesktopNotifierOptions {
   /** The locale of the texts now (the language setting). */
   readonly locale: () => Locale;
+  /** The `notifications` setting now: `false` shows none. */
+  readonly enabled: () => boolean;
   /** The `quietNotifications` setting now. */
   readonly quiet: () => boolean;
   /** Called with the alert's certificate when its notification is clicked: show that certificate. */
@@ -33,8 +35,8 @@ export interface DesktopNotifierOptions {
 /**
  * The core's {@link Notifier} as OS notifications (Electron's `Notification`): the alert's title and
  * body in the app's locale; `critical` alerts with critical urgency and no timeout (Linux, Windows).
- * With `quietNotifications` on, only critical alerts are shown; the others resolve without showing
- * anything (the window and the log still have them). A click calls `onClick(certId)`. Rejects when
+ * With `notifications` off nothing is shown; with `quietNotifications` on, only critical alerts are;
+ * the others resolve without showing anything (the window and the log still have them). A click calls `onClick(certId)`. Rejects when
  * the desktop has no notification service. Safe to call concurrently.
  */
 export function desktopNotifier(options: DesktopNotifierOptions): Notifier {
@@ -42,7 +44,7 @@ export function desktopNotifier(options: DesktopNotifierOptions): Notifier {
   return {
     name: 'desktop notifications',
     notify: (alert) => {
-      if (options.quiet() && !shownWhenQuiet(alert)) return Promise.resolve();
+      if (!options.enabled() || (options.quiet() && !shownWhenQuiet(alert))) return Promise.resolve();
       const { title, body } = alertText(alert, options.locale());
       const critical = alert.severity === 'critical';
       return showNotification(

@@ -9,6 +9,7 @@ const switches = [
   { key: 'closeToTray', label: 'settings.closeToTray', hint: 'settings.closeToTray.hint' },
   { key: 'startAtLogin', label: 'settings.startAtLogin', hint: 'settings.startAtLogin.hint' },
   { key: 'startHidden', label: 'settings.startHidden', hint: 'settings.startHidden.hint' },
+  { key: 'notifications', label: 'settings.notifications', hint: 'settings.notifications.hint' },
   { key: 'quietNotifications', label: 'settings.quietNotifications', hint: 'settings.quietNotifications.hint' },
 ] as const satisfies ReadonlyArray<{ readonly key: keyof Settings; readonly label: MessageKey; readonly hint: MessageKey }>;
 
@@ -37,8 +38,8 @@ export function DesktopSection(): ReactNode {
             className="switch__input"
             checked={settings[key]}
             aria-describedby={`${baseId}-${key}-hint`}
-            // startHidden matters only for starts at login.
-            disabled={key === 'startHidden' && !settings.startAtLogin}
+            // startHidden matters only for starts at login; quiet mode only while notifications are on.
+            disabled={(key === 'startHidden' && !settings.startAtLogin) || (key === 'quietNotifications' && !settings.notifications)}
             onChange={(event) => void updateSettings({ [key]: event.currentTarget.checked })}
           />
           <label htmlFor={`${baseId}-${key}`} className="switch__label">

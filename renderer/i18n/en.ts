@@ -51,6 +51,8 @@ export const en = {
   'settings.startAtLogin.hint': 'So renewals run even if you never open CertDesk.',
   'settings.startHidden': 'Start in the tray at login',
   'settings.startHidden.hint': 'No window opens when CertDesk starts at login.',
+  'settings.notifications': 'Show notifications',
+  'settings.notifications.hint': 'Alerts about expiring certificates, failed renewals and recoveries appear as system notifications. The dashboard and the order log always show them.',
   'settings.quietNotifications': 'Only notify me about critical problems',
   'settings.quietNotifications.hint': 'Expiring certificates and failed renewals that need you now; everything else stays in the app.',
 

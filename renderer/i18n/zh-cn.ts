@@ -47,6 +47,8 @@ export const zhCN: Messages = {
   'settings.startAtLogin.hint': '即使从不打开 CertDesk，续期也会照常进行。',
   'settings.startHidden': '登录启动时只显示在托盘中',
   'settings.startHidden.hint': '登录时启动 CertDesk 不打开窗口。',
+  'settings.notifications': '显示通知',
+  'settings.notifications.hint': '证书即将过期、续期失败和恢复等提醒以系统通知显示。仪表板和订单日志中始终可以看到它们。',
   'settings.quietNotifications': '只通知严重问题',
   'settings.quietNotifications.hint': '只通知需要您立即处理的即将过期证书和续期失败；其他消息仅在应用内显示。',
 

@@ -153,7 +153,7 @@ export function stubInitScript(certificates: ReadonlyArray<CertificateSummaryDto
     runtime: 'electron',
     versions: { node: process.versions.node },
   };
-  const settings: Settings = { language: 'en', theme: 'light', closeToTray: true, startAtLogin: false, startHidden: false, quietNotifications: false };
+  const settings: Settings = { language: 'en', theme: 'light', closeToTray: true, startAtLogin: false, startHidden: false, notifications: true, quietNotifications: false };
   return `(() => {
   const certificates = JSON.parse(${JSON.stringify(JSON.stringify(certificates))});
   const info = ${JSON.stringify(info)};

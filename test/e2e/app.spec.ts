@@ -34,7 +34,7 @@ test('changing the theme in the page is validated and stored by the core', async
   await page.getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { settings: unknown };
-  expect(stored.settings).toEqual({ language: 'system', theme: 'dark', closeToTray: true, startAtLogin: false, startHidden: false, quietNotifications: false });
+  expect(stored.settings).toEqual({ language: 'system', theme: 'dark', closeToTray: true, startAtLogin: false, startHidden: false, notifications: true, quietNotifications: false });
 
   await page.screenshot({ path: testInfo.outputPath('settings-dark.png'), fullPage: true });
   expect(cspViolations).toEqual([]);

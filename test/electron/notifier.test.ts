@@ -32,9 +32,15 @@ describe('shownWhenQuiet', () => {
 });
 
 describe('desktopNotifier', () => {
-  function notifier(options: { quiet?: boolean; locale?: Locale } = {}) {
+  function notifier(options: { enabled?: boolean; quiet?: boolean; locale?: Locale } = {}) {
     const clicked: string[] = [];
-    const n = desktopNotifier({ locale: () => options.locale ?? 'en', quiet: () => options.quiet === true, onClick: (id) => clicked.push(id), icon: '/res/icon.png' });
+    const n = desktopNotifier({
+      locale: () => options.locale ?? 'en',
+      enabled: () => options.enabled !== false,
+      quiet: () => options.quiet === true,
+      onClick: (id) => clicked.push(id),
+      icon: '/res/icon.png',
+    });
     return { n, clicked };
   }
 
@@ -64,6 +70,12 @@ describe('desktopNotifier', () => {
     const { n } = notifier({ quiet: true });
     await expect(n.notify(alert)).resolves.toBeUndefined();
     expect(shownNotifications()).toHaveLength(shown);
+  });
+
+  it('with notifications off shows nothing, not even critical alerts, resolving either way', async () => {
+    const { n } = notifier({ enabled: false });
+    for (const alert of [critical, warning, info]) await expect(n.notify(alert)).resolves.toBeUndefined();
+    expect(shownNotifications()).toHaveLength(0);
   });
 
   it('opens the alert\'s certificate on a click', async () => {

@@ -34,7 +34,7 @@ describe('the built certdesk CLI', () => {
   it('writes settings to config.json in the data dir and reads them back', async () => {
     expect((await certdesk(['--data-dir', dataDir, 'settings', 'set', 'language', 'zh-CN'])).code).toBe(0);
     const stored = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')) as { settings: unknown };
-    expect(stored.settings).toEqual({ language: 'zh-CN', theme: 'system', closeToTray: true, startAtLogin: false, startHidden: false, quietNotifications: false });
+    expect(stored.settings).toEqual({ language: 'zh-CN', theme: 'system', closeToTray: true, startAtLogin: false, startHidden: false, notifications: true, quietNotifications: false });
     const shown = await certdesk(['--data-dir', dataDir, '--json', 'settings', 'show']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ language: 'zh-CN', theme: 'system', policy: { 'retry.maxDelay': '6h' } });
   });

@@ -12,7 +12,7 @@ const info: AppInfo = {
   runtime: 'electron',
   versions: { node: '22.1.0', electron: '45.0.0', chrome: '140.0.0.0' },
 };
-const settings: Settings = { language: 'zh-CN', theme: 'dark', closeToTray: true, startAtLogin: false, startHidden: false, quietNotifications: false };
+const settings: Settings = { language: 'zh-CN', theme: 'dark', closeToTray: true, startAtLogin: false, startHidden: false, notifications: true, quietNotifications: false };
 
 /** Resolves to what a promise rejected with; fails when it resolves. */
 function rejection(promise: Promise<unknown>): Promise<unknown> {

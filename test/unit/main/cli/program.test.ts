@@ -11,7 +11,7 @@ import { useTempDir } from '../support/temp-dir.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, quietNotifications = true | false.';
+const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, notifications, quietNotifications = true | false.';
 
 interface Run {
   readonly code: ExitCode;
@@ -225,7 +225,7 @@ describe('runCli', () => {
     it('shows the defaults on an empty data dir, as text and as JSON', async () => {
       const shown = await inDataDir(['settings', 'show']);
       expect(shown).toMatchObject({ code: 0, err: '' });
-      expect(shown.out).toMatch(/^language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\nrenewal\.remainingFraction = 0\.333\d* \(default\)\n/);
+      expect(shown.out).toMatch(/^language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nnotifications = true\nquietNotifications = false\nrenewal\.remainingFraction = 0\.333\d* \(default\)\n/);
       expect(shown.out).toContain('retry.firstDelay = 1m (default)\nretry.factor = 2 (default)\nretry.maxDelay = 6h (default)\n');
       expect(shown.out).toContain('alerts.thresholds = 30,14,7,3,1 (default)\n');
       const json = await inDataDir(['--json', 'settings', 'show']);
@@ -235,7 +235,7 @@ describe('runCli', () => {
     it('set theme dark writes config.json, and show reads it back', async () => {
       expect(await inDataDir(['settings', 'set', 'theme', 'dark'])).toStrictEqual({
         code: 0,
-        out: 'language = system\ntheme = dark\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\n',
+        out: 'language = system\ntheme = dark\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nnotifications = true\nquietNotifications = false\n',
         err: '',
       });
       const file = JSON.parse(await readFile(configFile(), 'utf8')) as unknown;
@@ -250,7 +250,7 @@ describe('runCli', () => {
       await inDataDir(['settings', 'set', 'language', 'zh-CN']);
       const shown = await inDataDir(['settings']);
       expect(shown).toMatchObject({ code: 0, err: '' });
-      expect(shown.out.startsWith('language = zh-CN\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\nrenewal.')).toBe(true);
+      expect(shown.out.startsWith('language = zh-CN\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nnotifications = true\nquietNotifications = false\nrenewal.')).toBe(true);
     });
 
     it('set --json prints the new settings as JSON', async () => {
@@ -320,7 +320,7 @@ describe('runCli', () => {
         const { code, out, err } = await inDataDir(['settings', 'show']);
         expect(err).toContain('certdesk: error: Unable to read settings, using defaults');
         expect(err).toContain('certdesk: warning: ');
-        expect(out).toBe('language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nquietNotifications = false\n');
+        expect(out).toBe('language = system\ntheme = system\ncloseToTray = true\nstartAtLogin = false\nstartHidden = false\nnotifications = true\nquietNotifications = false\n');
         expect(code).toBe(0);
         expect(await readFile(configFile(), 'utf8')).toBe('{not json');
       });

@@ -149,7 +149,7 @@ describe('createApiHandlers + dispatch', () => {
         error: {
           code: 'invalid_input',
           message: 'Unable to update settings, expected an object of settings',
-          remedy: 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, quietNotifications = true | false.',
+          remedy: 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, notifications, quietNotifications = true | false.',
         },
       });
     });

@@ -11,7 +11,7 @@ import {
 } from '../../../../main/core/settings.ts';
 import { thrown } from '../support/thrown.ts';
 
-const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, quietNotifications = true | false.';
+const allowed = 'Allowed: language = system | en | zh-CN; theme = system | light | dark; closeToTray, startAtLogin, startHidden, notifications, quietNotifications = true | false.';
 
 describe('defaultSettings and settingKeys', () => {
   it('follow the operating system, keep CertDesk in the tray, and name every setting', () => {
@@ -21,6 +21,7 @@ describe('defaultSettings and settingKeys', () => {
       closeToTray: true,
       startAtLogin: false,
       startHidden: false,
+      notifications: true,
       quietNotifications: false,
     });
     expect([...settingKeys].sort()).toEqual(Object.keys(defaultSettings).sort());

@@ -117,11 +117,22 @@ describe('SettingsPage: desktop switches', () => {
   it('shows what main holds, with a hint for each', async () => {
     await openSettings({ settings: { closeToTray: true, startAtLogin: false, quietNotifications: true } });
     const desktop = screen.getByRole('region', { name: 'Desktop' });
-    expect(within(desktop).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).checked)).toEqual([true, false, false, true]);
+    expect(within(desktop).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).checked)).toEqual([true, false, false, true, true]);
     expect(checkbox('Keep running in the tray when the window is closed').getAttribute('aria-describedby')).toBeTruthy();
     expect(desktop.textContent).toContain('quit from the tray icon');
     // Starting hidden only means something for a start at login.
     expect(checkbox('Start in the tray at login').disabled).toBe(true);
+  });
+
+  it('turns notifications off through main; quiet mode then has nothing to narrow', async () => {
+    const { bridge } = await openSettings();
+    expect(checkbox('Only notify me about critical problems').disabled).toBe(false);
+    fireEvent.click(checkbox('Show notifications'));
+    await waitFor(() => {
+      expect(checkbox('Show notifications').checked).toBe(false);
+    });
+    expect(checkbox('Only notify me about critical problems').disabled).toBe(true);
+    expect(bridge.updates).toEqual([{ notifications: false }]);
   });
 
   it('changes a switch through main and shows main\'s answer', async () => {

@@ -51,6 +51,7 @@ export const defaultSettings: Settings = {
   closeToTray: true,
   startAtLogin: false,
   startHidden: false,
+  notifications: true,
   quietNotifications: false,
 };
 
@@ -195,7 +196,7 @@ const accountRateLimitEntries: ReadonlyArray<PolicyEntryDto> = [
 const languageSettings: ReadonlyArray<LanguageSetting> = ['system', 'en', 'zh-CN'];
 const themeSettings: ReadonlyArray<ThemeSetting> = ['system', 'light', 'dark'];
 const switches: ReadonlyArray<unknown> = [true, false];
-const switchKeys: ReadonlyArray<string> = ['closeToTray', 'startAtLogin', 'startHidden', 'quietNotifications'];
+const switchKeys: ReadonlyArray<string> = ['closeToTray', 'startAtLogin', 'startHidden', 'notifications', 'quietNotifications'];
 const namePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const domainPattern = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const dayMs = 24 * 60 * 60 * 1000;
