@@ -3,7 +3,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { DnsProviderDto, DnsProviderKindDto, Locale } from '../../preload/contract.ts';
 import { caPresets } from '../core/acme/presets.ts';
 import { revocationReasons } from '../core/acme/revocation.ts';
-import type { CertificateService, CertificateSummary, ExportOutcome, RehearsalResult, RenewResult } from '../core/certificates.ts';
+import type { Notifier } from '../core/alerts/notifier.ts';
+import type { CertificateService, CertificateServiceOptions, CertificateSummary, ExportOutcome, RehearsalResult, RenewResult } from '../core/certificates.ts';
+import type { ManualPrompt } from '../core/challenges/dns/manual.ts';
 import { DnsError, dnsFailureText } from '../core/challenges/dns/dns-error.ts';
 import type { CredentialField } from '../core/challenges/dns/provider.ts';
 import { dnsProviderDefinitions } from '../core/challenges/dns/registry.ts';
@@ -32,10 +34,8 @@ export interface EngineCommandContext {
   readonly setExitCode: (code: ExitCode) => void;
 }
 
-/** Opens the certificate engine on the chosen data dir for one command. */
-async function openEngineFor(context: EngineCommandContext, opened: CertificateService[]): Promise<CertificateService> {
-  // Loaded on first use: `--version`, `info` and `settings` never pay for acme-client and friends.
-  const { CertificateService } = await import('../core/certificates.ts');
+/** What both the one-shot commands and the daemon build the engine from, for the chosen data dir. */
+async function engineOptionsFor(context: EngineCommandContext): Promise<Omit<CertificateServiceOptions, 'manualPrompt'> & { readonly notifiers: ReadonlyArray<Notifier>; readonly manualPrompt?: ManualPrompt }> {
   const { io } = context;
   const options = context.globals();
   const dataDir = resolveDataDir(io, { explicit: options.dataDir, cwd: io.cwd });
@@ -47,7 +47,7 @@ async function openEngineFor(context: EngineCommandContext, opened: CertificateS
   const { webhookNotifier } = await import('../core/alerts/webhook.ts');
   const { PolicyRepository } = await import('../core/renewal/policy.ts');
   // Alerts go to stderr (they are diagnostics, not a command's result) and to the admin's webhook.
-  const notifiers = [printNotifier((line) => {
+  const notifiers: Notifier[] = [printNotifier((line) => {
     io.writeErr(line.endsWith('\n') ? line : `${line}\n`);
   }, { locale: context.locale, json })];
   const alerts = new PolicyRepository(conf).effective().alerts;
@@ -59,14 +59,14 @@ async function openEngineFor(context: EngineCommandContext, opened: CertificateS
   // A headless server has no keychain by nature, so the file key is logged at info (-v), not warned
   // about on every command; `certdesk info` says where the key is.
   const secrets = openSecretBox({ dataDir, secretsDir: paths.secretsDir, keyStore: osKeyStore(io.env, io.platform), logger, fileKeyLog: 'info' }).box;
-  const service = new CertificateService({
-    paths,
-    conf,
-    secrets,
-    logger,
-    notifiers,
-    ...(prompt === undefined ? {} : { manualPrompt: prompt }),
-  });
+  return { paths, conf, secrets, logger, notifiers, ...(prompt === undefined ? {} : { manualPrompt: prompt }) };
+}
+
+/** Opens the certificate engine on the chosen data dir for one command. */
+async function openEngineFor(context: EngineCommandContext, opened: CertificateService[]): Promise<CertificateService> {
+  // Loaded on first use: `--version`, `info` and `settings` never pay for acme-client and friends.
+  const { CertificateService } = await import('../core/certificates.ts');
+  const service = new CertificateService(await engineOptionsFor(context));
   opened.push(service);
   return service;
 }
@@ -472,29 +472,30 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
       return n;
     })
     .action(async (options: { checkInterval?: number; concurrency?: number }) => {
-      const service = await openEngine(context);
-      const policy = service.policy.effective();
-      const { JobQueue } = await import('../core/renewal/job-queue.ts');
-      const { RenewalScheduler } = await import('../core/renewal/scheduler.ts');
+      // The daemon is the desktop app's background loop without the window: one DesktopEngine, so
+      // the app and the CLI schedule, retry and alert the same way.
+      const { DesktopEngine } = await import('../core/desktop.ts');
+      const { manualPrompt, ...engineOptions } = await engineOptionsFor(context);
       const say = (text: string): void => {
         io.writeOut(json() ? `${JSON.stringify({ time: new Date().toISOString(), message: text })}\n` : `${new Date().toISOString()}  ${text}\n`);
       };
-      const queue = new JobQueue({
-        concurrency: options.concurrency ?? policy.concurrency,
-        onError: (error, id) => {
-          say(`${id}: ${toApiError(error).message}`);
+      const engine = new DesktopEngine({
+        ...engineOptions,
+        schedulerOptions: {
+          ...(options.checkInterval === undefined ? {} : { checkIntervalMs: options.checkInterval * 60_000 }),
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
         },
-      });
-      const scheduler = new RenewalScheduler({
-        checkIntervalMs: options.checkInterval === undefined ? policy.checkIntervalMs : options.checkInterval * 60_000,
-        nextDue: () => service.maintain(),
-        run: async (id) => {
-          const result = await service.renew(id, { scheduled: true });
-          say(formatRenew(result));
-        },
-        queue,
-        onError: (error) => {
-          say(`check failed: ${toApiError(error).message}`);
+        ...(manualPrompt === undefined ? {} : { certificateOptions: { manualPrompt } }),
+        reporter: {
+          renewed: (result) => {
+            say(formatRenew(result));
+          },
+          failed: (id, error) => {
+            say(`${id}: ${toApiError(error).message}`);
+          },
+          checkFailed: (error) => {
+            say(`check failed: ${toApiError(error).message}`);
+          },
         },
       });
       io.stopsGracefully?.();
@@ -507,10 +508,10 @@ export function addEngineCommands(program: Command, context: EngineCommandContex
         }, { once: true });
       });
       say('daemon started');
-      await scheduler.start();
+      await engine.start();
       await stopped;
       say('stopping: finishing the current step');
-      await scheduler.stop();
+      await engine.stop();
       say('daemon stopped');
     });
 

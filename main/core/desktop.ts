@@ -53,8 +53,23 @@ export interface DesktopEngineOptions {
   /** The wall clock; default `() => new Date()`. */
   readonly clock?: () => Date;
   readonly schedulerOptions?: DesktopSchedulerOptions;
+  /**
+   * Told what each scheduled renewal and check did (the CLI daemon prints it); without one, failures
+   * are logged at warn (they are in the order log, the certificate's state and the alerts anyway).
+   */
+  readonly reporter?: RenewalReporter;
   /** Passed on to the {@link CertificateService} as they are (the manual DNS prompt, tests' short polls). */
   readonly certificateOptions?: Pick<CertificateServiceOptions, 'manualPrompt' | 'limits' | 'transport' | 'sleep' | 'random'>;
+}
+
+/** What the background loop reports, for a shell that shows it (the CLI daemon's lines). */
+export interface RenewalReporter {
+  /** A scheduled renewal finished (renewed, or found nothing due). */
+  readonly renewed: (result: RenewResult) => void;
+  /** A scheduled renewal failed. */
+  readonly failed: (id: string, error: unknown) => void;
+  /** A check of which certificates are due failed (the next check tries again). */
+  readonly checkFailed: (error: unknown) => void;
 }
 
 /** The events the engine emits; the other channels of the contract never fire on it. */
@@ -225,7 +240,7 @@ export class DesktopEngine {
   }
 
   /**
-   * Starts background renewal, as `certdesk daemon` does: a job queue and a scheduler with the
+   * Starts background renewal (the app's, and `certdesk daemon`'s, which runs this same engine): a job queue and a scheduler with the
    * policy's check interval and concurrency (or {@link DesktopEngineOptions.schedulerOptions}). Each
    * check runs `maintain()` (ARI windows, TLS monitors, expiry alerts) and renews what is due with
    * `renew(id, {scheduled: true})`, which honours the retry policy and stops. Resolves after the
@@ -346,14 +361,15 @@ export class DesktopEngine {
   /** Starts a scheduler generation when renewal should run and none does. */
   async #launch(): Promise<void> {
     if (this.#state !== 'started' || this.#paused || this.#renewing !== undefined) return;
-    const { logger } = this.#o;
+    const { logger, reporter } = this.#o;
     const overrides = this.#o.schedulerOptions ?? {};
     const policy = this.#certificates.policy.effective();
     const queue = new JobQueue({
       concurrency: overrides.concurrency ?? policy.concurrency,
       onError: (error, id) => {
         // The failure itself is in the certificate's order log and state, and alerted when it should be.
-        logger.warn(`Unable to renew ${id}`, { error: toApiError(error).message });
+        if (reporter === undefined) logger.warn(`Unable to renew ${id}`, { error: toApiError(error).message });
+        else reporter.failed(id, error);
       },
     });
     const scheduler = new RenewalScheduler({
@@ -366,11 +382,13 @@ export class DesktopEngine {
       run: async (id) => {
         // A pause wins over a renewal that was about to start.
         if (this.#paused) return;
-        await this.#certificates.renew(id, { scheduled: true });
+        const result = await this.#certificates.renew(id, { scheduled: true });
+        reporter?.renewed(result);
       },
       queue,
       onError: (error) => {
-        logger.warn('Unable to check which certificates are due', { error: toApiError(error).message });
+        if (reporter === undefined) logger.warn('Unable to check which certificates are due', { error: toApiError(error).message });
+        else reporter.checkFailed(error);
       },
     });
     this.#renewing = { queue, scheduler };
