@@ -1,8 +1,10 @@
 import { createHttpApi, type ApiResponse, type ApiVerdict, type HttpApi } from '../http-api.ts';
 import { DnsError } from '../dns-error.ts';
-import { displayName, isWithin, parentName, toFqdn } from '../names.ts';
+import { displayName, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { signRpcRequest } from '../signing/alibaba-rpc.ts';
+import { checkBareHttpsEndpoint } from './https-endpoint.ts';
+import { createZoneCache, listedZoneName, matchListedZone, nameInZone, requireInConfiguredZone } from './zone-discovery.ts';
 
 /** Alibaba Cloud DNS's public endpoint (the API is global; the mainland and international sites share it). */
 export const ALIDNS_DEFAULT_ENDPOINT = 'https://alidns.aliyuncs.com';
@@ -172,15 +174,7 @@ function unquote(value: string): string {
  * signature covers the path `/`). Returns an English reason or `undefined`.
  */
 export function validateAlidnsEndpoint(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'it is not a URL';
-  }
-  if (url.protocol !== 'https:') return 'it must start with https://';
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'it must be the bare endpoint, with no path or query (e.g. https://alidns.aliyuncs.com)';
-  return undefined;
+  return checkBareHttpsEndpoint(value, ALIDNS_DEFAULT_ENDPOINT);
 }
 
 /** Settings of {@link createAlidnsProvider}, as the credential fields name them. */
@@ -252,7 +246,7 @@ export function createAlidnsProvider(options: AlidnsOptions, context: ProviderCo
         // PunyCode is the ASCII form of an internationalised domain; ACME names arrive in that form.
         const name = asText(domain.PunyCode) || asText(domain.DomainName);
         // A name CertDesk cannot parse (none arrives in that form) cannot be a name's zone: skip it.
-        const zone = parseName(name);
+        const zone = listedZoneName(name);
         if (zone !== undefined) zones.push(zone);
       }
       const total = Number(body.TotalCount);
@@ -263,33 +257,19 @@ export function createAlidnsProvider(options: AlidnsOptions, context: ProviderCo
 
   const findZone = async (fqdn: string, signal?: AbortSignal): Promise<string> => {
     if (fixedZone !== undefined) {
-      if (!isWithin(fqdn, fixedZone)) {
-        throw new DnsError('bad_config', `Unable to use ${LABEL} for ${displayName(fqdn)}, it is not in the configured zone ${displayName(fixedZone)}`, {
-          remedy: 'Set the provider\'s zone to the domain that holds this name, or leave it empty to find it automatically.',
-        });
-      }
+      requireInConfiguredZone(fqdn, fixedZone, LABEL);
       return fixedZone;
     }
     const domains = new Set(await listDomains(signal));
-    for (let name: string | undefined = fqdn; name !== undefined && name !== '.'; name = parentName(name)) {
-      if (domains.has(name)) return name;
-    }
+    const zone = matchListedZone(fqdn, domains);
+    if (zone !== undefined) return zone;
     throw new DnsError('zone_not_found', `Unable to find the zone of ${displayName(fqdn)} at ${LABEL}, none of the account's ${domains.size} domains contains it`, {
       remedy: `Add the domain in the Alibaba Cloud DNS console (${DNS_CONSOLE}) under the account that owns this AccessKey, or set the provider's zone.`,
     });
   };
 
-  const zones = new Map<string, Promise<string>>();
-  const zoneFor = (fqdn: string, signal?: AbortSignal): Promise<string> => {
-    let zone = zones.get(fqdn);
-    if (zone === undefined) {
-      zone = findZone(fqdn, signal);
-      zones.set(fqdn, zone);
-      // Only answers are cached: a failure (network, a domain added since) is asked again next time.
-      zone.catch(() => { zones.delete(fqdn); });
-    }
-    return zone;
-  };
+  // Only answers are cached: a failure (network, a domain added since) is asked again next time.
+  const zoneFor = createZoneCache(findZone).get;
 
   const listTxt = async (fqdn: string, zone: string, signal?: AbortSignal): Promise<AlidnsRecord[]> => {
     const records: AlidnsRecord[] = [];
@@ -359,15 +339,6 @@ export function createAlidnsProvider(options: AlidnsOptions, context: ProviderCo
   };
 }
 
-/** `name` absolute and lower-case, or `undefined` when it is not a name {@link toFqdn} takes. */
-function parseName(name: string): string | undefined {
-  try {
-    return name === '' ? undefined : toFqdn(name);
-  } catch {
-    return undefined;
-  }
-}
-
 /** `name` absolute and lower-case, or a `bad_config` {@link DnsError} saying what is wrong with it. */
 function absoluteName(name: string, what: string): string {
   try {
@@ -381,8 +352,7 @@ function absoluteName(name: string, what: string): string {
 
 /** The RR of `fqdn` in `zone` as Alibaba writes it: `_acme-challenge.www`, or `@` for the apex. */
 export function relativeName(fqdn: string, zone: string): string {
-  if (fqdn === zone) return '@';
-  return fqdn.slice(0, fqdn.length - zone.length - 1).toLowerCase();
+  return nameInZone(fqdn, zone);
 }
 
 /** The `alidns` provider kind, for the registry. */

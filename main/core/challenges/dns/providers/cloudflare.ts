@@ -1,8 +1,9 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, parentName, toFqdn } from '../names.ts';
+import { displayName, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { checkHttpsEndpoint } from './https-endpoint.ts';
+import { createZoneCache, zoneCandidates } from './zone-discovery.ts';
 
 /** Cloudflare's API v4 root. */
 export const CLOUDFLARE_DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
@@ -191,7 +192,6 @@ export function createCloudflareProvider(options: CloudflareOptions, context: Pr
     interpret: interpretCloudflareResponse,
     authRemedy: AUTH_REMEDY,
   });
-  const zones = new Map<string, Promise<string>>();
 
   const call = async (action: string, method: ApiRequest['method'], path: string, signal: AbortSignal | undefined, body?: unknown): Promise<Envelope> => {
     const response = await api.request(action, () => ({
@@ -214,7 +214,7 @@ export function createCloudflareProvider(options: CloudflareOptions, context: Pr
     const action = `find the zone of ${displayName(name)}`;
     const tried: string[] = [];
     // Every candidate up to the second level: a zone is at least a registrable domain.
-    for (let candidate: string | undefined = name; candidate !== undefined && candidate.split('.').length > 2; candidate = parentName(candidate)) {
+    for (const candidate of zoneCandidates(name, 2)) {
       const wanted = displayName(candidate);
       const envelope = await call(action, 'GET', `/zones?name=${encodeURIComponent(wanted)}`, signal);
       const found = asArray(envelope.result).find((zone) => typeof zone.id === 'string' && typeof zone.name === 'string' && zone.name.toLowerCase() === wanted);
@@ -226,17 +226,10 @@ export function createCloudflareProvider(options: CloudflareOptions, context: Pr
     });
   };
 
-  const zoneOf = (name: string, signal: AbortSignal | undefined): Promise<string> => {
-    if (zoneId !== undefined) return Promise.resolve(zoneId);
-    let zone = zones.get(name);
-    if (zone === undefined) {
-      zone = findZone(name, signal);
-      zones.set(name, zone);
-      // Only answers are cached: a failure (network, a zone added since) is asked again next time.
-      zone.catch(() => { zones.delete(name); });
-    }
-    return zone;
-  };
+  // Only answers are cached: a failure (network, a zone added since) is asked again next time.
+  const zones = createZoneCache(findZone);
+  const zoneOf = (name: string, signal: AbortSignal | undefined): Promise<string> =>
+    zoneId !== undefined ? Promise.resolve(zoneId) : zones.get(name, signal);
 
   const nameOf = (fqdn: string, action: string): string => {
     try {

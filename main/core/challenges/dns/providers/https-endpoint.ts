@@ -1,5 +1,6 @@
 /**
- * The optional "API endpoint" field of the cloud providers (Cloudflare, Huawei Cloud DNS, Route 53): a base URL
+ * The optional "API endpoint" field of the cloud providers (Cloudflare, Huawei Cloud DNS, Route 53;
+ * Alibaba Cloud DNS and DNSPod take a bare one, see {@link checkBareHttpsEndpoint}): a base URL
  * replacing the vendor's public endpoint, for a private endpoint, another partition, or a test
  * server. Credentials travel to it, so only https is accepted.
  */
@@ -19,6 +20,23 @@ export function checkHttpsEndpoint(value: string): string | undefined {
   if (url.protocol !== 'https:') return 'it must start with https://';
   if (url.username !== '' || url.password !== '') return 'it must not contain a user name or password';
   if (url.search !== '' || url.hash !== '') return 'it must not contain a query or fragment';
+  return undefined;
+}
+
+/**
+ * Why `value` is not a usable bare endpoint, or `undefined` when it is: an absolute https: URL with
+ * nothing after the host, for the APIs that sign the path `/` (Alibaba Cloud RPC, Tencent Cloud
+ * API 3.0). `example` is the vendor's endpoint, quoted in the reason. Pure; English reasons.
+ */
+export function checkBareHttpsEndpoint(value: string, example: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'it is not a URL';
+  }
+  if (url.protocol !== 'https:') return 'it must start with https://';
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return `it must be the bare endpoint, with no path or query (e.g. ${example})`;
   return undefined;
 }
 

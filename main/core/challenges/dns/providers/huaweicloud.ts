@@ -1,10 +1,12 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, parentName, toFqdn } from '../names.ts';
+import { displayName, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { huaweiSignedHeaders } from '../signing/huawei-sdk-hmac.ts';
 import { checkHttpsEndpoint, endpointBase } from './https-endpoint.ts';
-import { quoteTxt, unquoteTxt } from './txt-quoting.ts';
+import { unquoteTxt } from './txt-quoting.ts';
+import { addTxtValue, changeWithOneRetry, PRESENTATION_TXT, removeTxtValue } from './txt-record-set.ts';
+import { zoneCandidates } from './zone-discovery.ts';
 
 /**
  * Huawei Cloud DNS (云解析 DNS) through its v2 REST API, signed with the account's AK/SK
@@ -258,7 +260,7 @@ export function createHuaweiCloudProvider(options: HuaweiCloudOptions, context: 
 
   const findZone = async (fqdn: string, signal: AbortSignal | undefined): Promise<HuaweiZone> => {
     const looked: string[] = [];
-    for (let name: string | undefined = fqdn; name !== undefined && parentName(name) !== '.' && name !== '.'; name = parentName(name)) {
+    for (const name of zoneCandidates(fqdn, 2)) {
       const cached = zones.get(name);
       if (cached !== undefined) {
         zones.set(fqdn, cached);
@@ -292,13 +294,9 @@ export function createHuaweiCloudProvider(options: HuaweiCloudOptions, context: 
     }
   };
 
-  /** Tries `attempt` twice: a `false` result means the set changed under us and is read again. */
-  const twice = async (fqdn: string, attempt: () => Promise<boolean>): Promise<void> => {
-    for (let round = 0; round < 2; round++) {
-      if (await attempt()) return;
-    }
-    throw new DnsError('server_error', `Unable to change the TXT record set ${displayName(fqdn)} at ${LABEL}, it kept changing between our read and our write`, { remedy: CONFLICT_REMEDY });
-  };
+  /** Runs `attempt` again, once, when it reports that the set changed under us. */
+  const twice = (fqdn: string, attempt: () => Promise<boolean>): Promise<void> =>
+    changeWithOneRetry({ fqdn, label: LABEL, remedy: CONFLICT_REMEDY }, attempt);
 
   return {
     kind: HUAWEICLOUD_KIND,
@@ -309,18 +307,19 @@ export function createHuaweiCloudProvider(options: HuaweiCloudOptions, context: 
       const action = `add the TXT record ${displayName(fqdn)}`;
       await twice(fqdn, async () => {
         const set = await readSet(zone, fqdn, signal);
+        const addition = addTxtValue(set?.records ?? [], value, PRESENTATION_TXT);
+        if (addition.kind === 'already_present') return true;
         if (set === undefined) {
           const created = await call(action, 'POST', `/v2/zones/${encodeURIComponent(zone.id)}/recordsets`, [],
-            { name: fqdn, type: 'TXT', ttl: HUAWEI_TXT_TTL_SECONDS, records: [quoteTxt(value)] }, signal);
+            { name: fqdn, type: 'TXT', ttl: HUAWEI_TXT_TTL_SECONDS, records: addition.records }, signal);
           if (changedUnderUs(created)) return false;
           context.logger.info('Huawei Cloud DNS TXT record set created', { zone: zone.name, name: fqdn });
           return true;
         }
-        if (set.records.some((record) => unquoteTxt(record) === value)) return true;
         const updated = await call(action, 'PUT', `/v2/zones/${encodeURIComponent(zone.id)}/recordsets/${encodeURIComponent(set.id)}`, [],
-          { name: fqdn, type: 'TXT', ttl: set.ttl ?? HUAWEI_TXT_TTL_SECONDS, records: [...set.records, quoteTxt(value)] }, signal);
+          { name: fqdn, type: 'TXT', ttl: set.ttl ?? HUAWEI_TXT_TTL_SECONDS, records: addition.records }, signal);
         if (changedUnderUs(updated)) return false;
-        context.logger.info('Huawei Cloud DNS TXT value added to a record set', { zone: zone.name, name: fqdn, values: set.records.length + 1 });
+        context.logger.info('Huawei Cloud DNS TXT value added to a record set', { zone: zone.name, name: fqdn, values: addition.records.length });
         return true;
       });
     },
@@ -331,19 +330,18 @@ export function createHuaweiCloudProvider(options: HuaweiCloudOptions, context: 
       const action = `remove the TXT record ${displayName(fqdn)}`;
       await twice(fqdn, async () => {
         const set = await readSet(zone, fqdn, signal);
-        if (set === undefined) return true;
-        const rest = set.records.filter((record) => unquoteTxt(record) !== value);
-        if (rest.length === set.records.length) return true;
+        const removal = removeTxtValue(set?.records ?? [], value, unquoteTxt);
+        if (set === undefined || removal.kind === 'already_gone') return true;
         const path = `/v2/zones/${encodeURIComponent(zone.id)}/recordsets/${encodeURIComponent(set.id)}`;
-        if (rest.length === 0) {
+        if (removal.kind === 'delete') {
           const deleted = await call(action, 'DELETE', path, [], undefined, signal);
           // Gone already (or replaced by someone else's set, which is theirs to keep): done either way.
           if (!changedUnderUs(deleted)) context.logger.info('Huawei Cloud DNS TXT record set deleted', { zone: zone.name, name: fqdn });
           return true;
         }
-        const updated = await call(action, 'PUT', path, [], { name: fqdn, type: 'TXT', ttl: set.ttl ?? HUAWEI_TXT_TTL_SECONDS, records: rest }, signal);
+        const updated = await call(action, 'PUT', path, [], { name: fqdn, type: 'TXT', ttl: set.ttl ?? HUAWEI_TXT_TTL_SECONDS, records: removal.records }, signal);
         if (changedUnderUs(updated)) return false;
-        context.logger.info('Huawei Cloud DNS TXT value removed from a record set', { zone: zone.name, name: fqdn, values: rest.length });
+        context.logger.info('Huawei Cloud DNS TXT value removed from a record set', { zone: zone.name, name: fqdn, values: removal.records.length });
         return true;
       });
     },

@@ -1,8 +1,10 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, parentName, toFqdn } from '../names.ts';
+import { displayName, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { quoteTxt, unquoteTxt } from './txt-quoting.ts';
+import { addTxtValue, removeTxtValue, type TxtRecordCodec } from './txt-record-set.ts';
+import { createZoneCache, zoneCandidates } from './zone-discovery.ts';
 
 /**
  * TTL of the TXT rrset when we create it (an existing rrset keeps its own). Short because the record
@@ -37,6 +39,13 @@ interface PdnsRrset {
   readonly ttl?: number;
   readonly records: ReadonlyArray<PdnsRecord>;
 }
+
+/** pdns records in a TXT rrset: presentation-form `content`, and `disabled` ones not served. */
+const PDNS_TXT_CODEC: TxtRecordCodec<PdnsRecord> = {
+  valueOf: (record) => unquoteTxt(record.content),
+  make: (value) => ({ content: quoteTxt(value), disabled: false }),
+  isLive: (record) => !record.disabled,
+};
 
 /** A zone as the zone list and a zone GET return it (only the fields we read). */
 interface PdnsZone {
@@ -150,7 +159,6 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
   const serverUrl = `${apiRoot(options.apiUrl)}/servers/${encodeURIComponent(serverId)}`;
   const host = new URL(options.apiUrl).host;
   const headers = { 'x-api-key': options.apiKey };
-  const zoneCache = new Map<string, Promise<PdnsZone>>();
 
   const badServer: ApiVerdict = {
     failure: 'bad_config',
@@ -195,7 +203,7 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
 
   const findZone = async (name: string, signal?: AbortSignal): Promise<PdnsZone> => {
     const action = `find the zone of ${displayName(name)}`;
-    for (let candidate: string | undefined = name; candidate !== undefined && candidate !== '.'; candidate = parentName(candidate)) {
+    for (const candidate of zoneCandidates(name)) {
       const listed = await call(action, 'GET', `/zones?zone=${encodeURIComponent(candidate)}`, badServer, undefined, signal);
       // Matched by name again, so a server that ignores the filter (and lists every zone) is read right.
       const zone = Array.isArray(listed)
@@ -208,16 +216,9 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
     });
   };
 
-  const zoneOf = (name: string, signal?: AbortSignal): Promise<PdnsZone> => {
-    let zone = zoneCache.get(name);
-    if (zone === undefined) {
-      zone = findZone(name, signal);
-      zoneCache.set(name, zone);
-      // Only answers are cached: a failure (network, zone not created yet) is asked again next time.
-      zone.catch(() => { zoneCache.delete(name); });
-    }
-    return zone;
-  };
+  // Only answers are cached: a failure (network, zone not created yet) is asked again next time.
+  const zoneCache = createZoneCache(findZone);
+  const zoneOf = zoneCache.get;
 
   const zonePath = (zone: PdnsZone): string => `/zones/${encodeURIComponent(zone.id)}`;
 
@@ -234,7 +235,7 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
 
   const forget = (name: string, error: unknown): never => {
     // A zone deleted (or renamed) since we found it must be looked up afresh next time.
-    if (error instanceof DnsError && error.failure === 'zone_not_found') zoneCache.delete(name);
+    if (error instanceof DnsError && error.failure === 'zone_not_found') zoneCache.forget(name);
     throw error;
   };
 
@@ -246,21 +247,20 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
       const zone = await zoneOf(name, signal);
       try {
         const existing = await readTxt(zone, name, action, signal);
-        const records = existing?.records ?? [];
-        if (records.some((record) => !record.disabled && unquoteTxt(record.content) === value)) {
+        // A disabled copy of our value is replaced by an enabled one rather than kept beside it.
+        const addition = addTxtValue(existing?.records ?? [], value, PDNS_TXT_CODEC);
+        if (addition.kind === 'already_present') {
           context.logger.info('PowerDNS TXT value already present', { provider: 'pdns', zone: zone.name, fqdn: name });
           return;
         }
-        // A disabled copy of our value is replaced by an enabled one rather than kept beside it.
-        const kept = records.filter((record) => unquoteTxt(record.content) !== value);
         await patch(zone, action, {
           name,
           type: 'TXT',
           ttl: existing?.ttl ?? PDNS_TTL_SECONDS,
           changetype: 'REPLACE',
-          records: [...kept, { content: quoteTxt(value), disabled: false }],
+          records: addition.records,
         }, signal);
-        context.logger.info('PowerDNS TXT value added', { provider: 'pdns', zone: zone.name, fqdn: name, values: kept.length + 1 });
+        context.logger.info('PowerDNS TXT value added', { provider: 'pdns', zone: zone.name, fqdn: name, values: addition.records.length });
       } catch (error) {
         forget(name, error);
       }
@@ -271,16 +271,15 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
       const zone = await zoneOf(name, signal);
       try {
         const existing = await readTxt(zone, name, action, signal);
-        const records = existing?.records ?? [];
-        const remaining = records.filter((record) => unquoteTxt(record.content) !== value);
-        if (existing === undefined || remaining.length === records.length) {
+        const removal = removeTxtValue(existing?.records ?? [], value, PDNS_TXT_CODEC.valueOf);
+        if (removal.kind === 'already_gone') {
           context.logger.info('PowerDNS TXT value already gone', { provider: 'pdns', zone: zone.name, fqdn: name });
           return;
         }
-        await patch(zone, action, remaining.length === 0
+        await patch(zone, action, removal.kind === 'delete'
           ? { name, type: 'TXT', changetype: 'DELETE' }
-          : { name, type: 'TXT', ttl: existing.ttl ?? PDNS_TTL_SECONDS, changetype: 'REPLACE', records: remaining }, signal);
-        context.logger.info('PowerDNS TXT value removed', { provider: 'pdns', zone: zone.name, fqdn: name, values: remaining.length });
+          : { name, type: 'TXT', ttl: existing?.ttl ?? PDNS_TTL_SECONDS, changetype: 'REPLACE', records: removal.records }, signal);
+        context.logger.info('PowerDNS TXT value removed', { provider: 'pdns', zone: zone.name, fqdn: name, values: removal.kind === 'delete' ? 0 : removal.records.length });
       } catch (error) {
         forget(name, error);
       }

@@ -2,11 +2,13 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, parentName, toFqdn } from '../names.ts';
+import { displayName, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { signAwsRequest } from '../signing/aws-sigv4.ts';
 import { checkHttpsEndpoint, endpointBase } from './https-endpoint.ts';
-import { quoteTxt, unquoteTxt } from './txt-quoting.ts';
+import { unquoteTxt } from './txt-quoting.ts';
+import { addTxtValue, changeWithOneRetry, PRESENTATION_TXT, removeTxtValue } from './txt-record-set.ts';
+import { zoneCandidates } from './zone-discovery.ts';
 
 /**
  * AWS Route 53 through its REST/XML API, version 2013-04-01 (docs.aws.amazon.com/Route53/latest/APIReference/):
@@ -320,7 +322,7 @@ export function createRoute53Provider(options: Route53Options, context: Provider
   const findZone = async (fqdn: string, signal: AbortSignal | undefined): Promise<Route53Zone> => {
     if (fixedZone !== undefined) return fixedZone;
     const looked: string[] = [];
-    for (let name: string | undefined = fqdn; name !== undefined && name !== '.' && parentName(name) !== '.'; name = parentName(name)) {
+    for (const name of zoneCandidates(fqdn, 2)) {
       const cached = zones.get(name);
       if (cached !== undefined) {
         zones.set(fqdn, cached);
@@ -384,13 +386,9 @@ export function createRoute53Provider(options: Route53Options, context: Provider
     }
   };
 
-  /** Tries `attempt` twice: `false` means the set changed under us and is read again. */
-  const twice = async (fqdn: string, attempt: () => Promise<boolean>): Promise<void> => {
-    for (let round = 0; round < 2; round++) {
-      if (await attempt()) return;
-    }
-    throw new DnsError('server_error', `Unable to change the TXT record set ${displayName(fqdn)} at ${LABEL}, it kept changing between our read and our write`, { remedy: CONFLICT_REMEDY });
-  };
+  /** Runs `attempt` again, once, when it reports that the set changed under us. */
+  const twice = (fqdn: string, attempt: () => Promise<boolean>): Promise<void> =>
+    changeWithOneRetry({ fqdn, label: LABEL, remedy: CONFLICT_REMEDY }, attempt);
 
   return {
     kind: ROUTE53_KIND,
@@ -401,8 +399,9 @@ export function createRoute53Provider(options: Route53Options, context: Provider
       const action = `add the TXT record ${displayName(fqdn)}`;
       await twice(fqdn, async () => {
         const set = await readSet(zone, fqdn, signal);
-        if (set !== undefined && set.values.some((data) => unquoteTxt(data) === value)) return true;
-        const next = { ttl: set?.ttl ?? ROUTE53_TXT_TTL_SECONDS, values: [...(set?.values ?? []), quoteTxt(value)] };
+        const addition = addTxtValue(set?.values ?? [], value, PRESENTATION_TXT);
+        if (addition.kind === 'already_present') return true;
+        const next = { ttl: set?.ttl ?? ROUTE53_TXT_TTL_SECONDS, values: addition.records };
         const result = await change(action, zone, 'UPSERT', fqdn, next, signal);
         if (!result.changed) return false;
         context.logger.info('Route 53 TXT value added', { zone: zone.name ?? zone.id, name: fqdn, values: next.values.length });
@@ -417,14 +416,13 @@ export function createRoute53Provider(options: Route53Options, context: Provider
       const action = `remove the TXT record ${displayName(fqdn)}`;
       await twice(fqdn, async () => {
         const set = await readSet(zone, fqdn, signal);
-        if (set === undefined) return true;
-        const rest = set.values.filter((data) => unquoteTxt(data) !== value);
-        if (rest.length === set.values.length) return true;
-        const result = rest.length === 0
+        const removal = removeTxtValue(set?.values ?? [], value, unquoteTxt);
+        if (set === undefined || removal.kind === 'already_gone') return true;
+        const result = removal.kind === 'delete'
           ? await change(action, zone, 'DELETE', fqdn, set, signal)
-          : await change(action, zone, 'UPSERT', fqdn, { ttl: set.ttl, values: rest }, signal);
+          : await change(action, zone, 'UPSERT', fqdn, { ttl: set.ttl, values: removal.records }, signal);
         if (!result.changed) return false;
-        context.logger.info('Route 53 TXT value removed', { zone: zone.name ?? zone.id, name: fqdn, values: rest.length });
+        context.logger.info('Route 53 TXT value removed', { zone: zone.name ?? zone.id, name: fqdn, values: removal.kind === 'delete' ? 0 : removal.records.length });
         return true;
       });
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHttpsEndpoint, endpointBase } from '../../../../../../../main/core/challenges/dns/providers/https-endpoint.ts';
+import { checkBareHttpsEndpoint, checkHttpsEndpoint, endpointBase } from '../../../../../../../main/core/challenges/dns/providers/https-endpoint.ts';
 
 describe('checkHttpsEndpoint', () => {
   it.each([
@@ -24,5 +24,21 @@ describe('endpointBase', () => {
     ['https://example.com/api//', 'https://example.com/api'],
   ])('endpointBase(%j) = %j', (value, expected) => {
     expect(endpointBase(value)).toBe(expected);
+  });
+});
+
+describe('checkBareHttpsEndpoint', () => {
+  const example = 'https://api.example.com';
+  it.each([
+    ['https://api.example.com', undefined],
+    ['https://api.example.com/', undefined],
+    ['https://127.0.0.1:8443', undefined],
+    ['http://api.example.com', 'it must start with https://'],
+    ['https://api.example.com/v2', 'it must be the bare endpoint, with no path or query (e.g. https://api.example.com)'],
+    ['https://api.example.com/?a=1', 'it must be the bare endpoint, with no path or query (e.g. https://api.example.com)'],
+    ['https://api.example.com/#top', 'it must be the bare endpoint, with no path or query (e.g. https://api.example.com)'],
+    ['::', 'it is not a URL'],
+  ])('checkBareHttpsEndpoint(%j) = %j', (value, expected) => {
+    expect(checkBareHttpsEndpoint(value, example)).toBe(expected);
   });
 });
