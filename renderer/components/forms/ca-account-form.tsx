@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type SubmitEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { AccountDto, AddAccountRequest, CaPresetDto } from '../../../preload/contract.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import type { Translate } from '../../i18n/messages.ts';
@@ -6,8 +6,8 @@ import { useT } from '../../i18n/use-t.ts';
 import { certificateIdFor } from '../../store/domain-input.ts';
 import { useAppStore } from '../../store/store-context.tsx';
 import { isAbsolutePath } from '../../store/wizard-slice.ts';
-import { InlineError } from '../inline-error.tsx';
 import { CheckboxField } from './checkbox-field.tsx';
+import { FormFooter, useFormSubmission } from './form-submission.tsx';
 import { PasswordField } from './password-field.tsx';
 import { SelectInput } from './select-input.tsx';
 import { TextField } from './text-field.tsx';
@@ -90,7 +90,6 @@ export function CaAccountForm({ onDone, onCancel }: { readonly onDone: (account:
   const save = useAppStore((state) => state.accountSave);
   const addAccount = useAppStore((state) => state.addAccount);
   const resetAccountSave = useAppStore((state) => state.resetAccountSave);
-  const [attempted, setAttempted] = useState(false);
   const firstPreset = presets[0]?.id ?? customPreset;
   const [draft, setDraft] = useState<Draft>(() => ({
     preset: firstPreset,
@@ -104,11 +103,6 @@ export function CaAccountForm({ onDone, onCancel }: { readonly onDone: (account:
     eabHmac: '',
     agreeTos: false,
   }));
-
-  // A refusal shown by an earlier form (in Settings or the wizard) says nothing about this one.
-  useEffect(() => {
-    resetAccountSave();
-  }, [resetAccountSave]);
 
   const taken = accounts.map((account) => account.name);
   const preset = presets.find((p) => p.id === draft.preset);
@@ -128,33 +122,30 @@ export function CaAccountForm({ onDone, onCancel }: { readonly onDone: (account:
     eabHmac: (eabRequired || draft.eabKid.trim() !== '') && draft.eabHmac.trim() === '' ? t('ca.form.error.eabHmac') : null,
     agreeTos: draft.agreeTos ? null : t('ca.form.error.tos'),
   };
-  const shown = (error: string | null): string | null => (attempted ? error : null);
   const update = (patch: Partial<Draft>): void => {
     setDraft((current) => ({ ...current, ...patch }));
   };
 
-  const submit = async (event: SubmitEvent<HTMLFormElement>): Promise<void> => {
-    event.preventDefault();
-    setAttempted(true);
-    if (Object.values(errors).some((error) => error !== null)) {
-      event.currentTarget.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    const request: AddAccountRequest = {
-      name,
-      directory: custom ? draft.directoryUrl.trim() : draft.preset,
-      agreeTos: true,
-      ...(draft.email.trim() === '' ? {} : { email: draft.email.trim() }),
-      ...(showEab && draft.eabKid.trim() !== '' ? { eab: { kid: draft.eabKid.trim(), hmacKey: draft.eabHmac.trim() } } : {}),
-      ...(custom && draft.stagingUrl.trim() !== '' ? { stagingDirectory: draft.stagingUrl.trim() } : {}),
-      ...(custom && draft.caFile.trim() !== '' ? { caFile: draft.caFile.trim() } : {}),
-    };
-    const result = await addAccount(request);
-    if (result.ok) onDone(result.value);
-  };
+  const { shown, onSubmit } = useFormSubmission({
+    reset: resetAccountSave,
+    invalid: Object.values(errors).some((error) => error !== null),
+    send: async () => {
+      const request: AddAccountRequest = {
+        name,
+        directory: custom ? draft.directoryUrl.trim() : draft.preset,
+        agreeTos: true,
+        ...(draft.email.trim() === '' ? {} : { email: draft.email.trim() }),
+        ...(showEab && draft.eabKid.trim() !== '' ? { eab: { kid: draft.eabKid.trim(), hmacKey: draft.eabHmac.trim() } } : {}),
+        ...(custom && draft.stagingUrl.trim() !== '' ? { stagingDirectory: draft.stagingUrl.trim() } : {}),
+        ...(custom && draft.caFile.trim() !== '' ? { caFile: draft.caFile.trim() } : {}),
+      };
+      const result = await addAccount(request);
+      if (result.ok) onDone(result.value);
+    },
+  });
 
   return (
-    <form className="admin-form" aria-labelledby={titleId} noValidate onSubmit={(event) => void submit(event)}>
+    <form className="admin-form" aria-labelledby={titleId} noValidate onSubmit={onSubmit}>
       <h3 id={titleId} className="admin-form__title">
         {t('ca.form.title')}
       </h3>
@@ -268,17 +259,7 @@ export function CaAccountForm({ onDone, onCancel }: { readonly onDone: (account:
           update({ agreeTos });
         }}
       />
-      {save.status === 'failed' && <InlineError error={save.error} />}
-      <div className="admin-form__actions">
-        <button type="submit" className="button" disabled={save.status === 'saving'}>
-          {save.status === 'saving' ? t('ca.form.adding') : t('ca.form.add')}
-        </button>
-        {onCancel !== undefined && (
-          <button type="button" className="button button--secondary" onClick={onCancel}>
-            {t('form.cancel')}
-          </button>
-        )}
-      </div>
+      <FormFooter save={save} label={t('ca.form.add')} busyLabel={t('ca.form.adding')} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,10 +1,10 @@
-import { useEffect, useId, useState, type SubmitEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { AddDnsProviderRequest, CredentialFieldDto, DnsProviderDto, DnsProviderKindDto, PropagationDto } from '../../../preload/contract.ts';
 import { useLocale, useT } from '../../i18n/use-t.ts';
 import { useAppStore } from '../../store/store-context.tsx';
-import { InlineError } from '../inline-error.tsx';
 import { freeName, namePattern } from './ca-account-form.tsx';
 import { CheckboxField } from './checkbox-field.tsx';
+import { FormFooter, useFormSubmission } from './form-submission.tsx';
 import { PasswordField } from './password-field.tsx';
 import { SelectInput } from './select-input.tsx';
 import { TextField } from './text-field.tsx';
@@ -44,7 +44,6 @@ export function DnsProviderForm({ onDone, onCancel }: { readonly onDone: (provid
   const save = useAppStore((state) => state.dnsProviderSave);
   const addDnsProvider = useAppStore((state) => state.addDnsProvider);
   const resetDnsProviderSave = useAppStore((state) => state.resetDnsProviderSave);
-  const [attempted, setAttempted] = useState(false);
   const [draft, setDraft] = useState<Draft>(() => ({
     kind: kinds[0]?.kind ?? '',
     name: '',
@@ -55,10 +54,6 @@ export function DnsProviderForm({ onDone, onCancel }: { readonly onDone: (provid
     intervalSeconds: '',
     resolver: '',
   }));
-
-  useEffect(() => {
-    resetDnsProviderSave();
-  }, [resetDnsProviderSave]);
 
   const kind: DnsProviderKindDto | undefined = kinds.find((k) => k.kind === draft.kind);
   const taken = providers.map((provider) => provider.name);
@@ -77,7 +72,6 @@ export function DnsProviderForm({ onDone, onCancel }: { readonly onDone: (provid
     intervalSeconds: positiveWhole(draft.intervalSeconds) ? null : t('form.error.wholeNumber'),
     resolver: draft.resolver.trim() === '' || resolverPattern.test(draft.resolver.trim()) ? null : t('dns.form.error.resolver'),
   };
-  const shown = (error: string | null | undefined): string | null => (attempted ? (error ?? null) : null);
   const update = (patch: Partial<Draft>): void => {
     setDraft((current) => ({ ...current, ...patch }));
   };
@@ -85,31 +79,30 @@ export function DnsProviderForm({ onDone, onCancel }: { readonly onDone: (provid
     setDraft((current) => ({ ...current, values: { ...current.values, [current.kind]: { ...current.values[current.kind], [key]: value } } }));
   };
 
-  const submit = async (event: SubmitEvent<HTMLFormElement>): Promise<void> => {
-    event.preventDefault();
-    setAttempted(true);
-    if (kind === undefined || [...Object.values(errors), ...Object.values(fieldErrors)].some((error) => error !== null)) {
-      event.currentTarget.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    const credentials: Record<string, string> = {};
-    for (const field of kind.fields) {
-      const value = valueOf(field).trim();
-      if (value !== '') credentials[field.key] = value;
-    }
-    const propagation: PropagationDto = {
-      enabled: draft.propagationEnabled,
-      ...(draft.resolver.trim() === '' ? {} : { resolver: draft.resolver.trim() }),
-      ...(draft.timeoutSeconds.trim() === '' ? {} : { timeoutSeconds: Number(draft.timeoutSeconds) }),
-      ...(draft.intervalSeconds.trim() === '' ? {} : { intervalSeconds: Number(draft.intervalSeconds) }),
-    };
-    const request: AddDnsProviderRequest = { name, provider: kind.kind, credentials, propagation };
-    const result = await addDnsProvider(request);
-    if (result.ok) onDone(result.value);
-  };
+  const { shown, onSubmit } = useFormSubmission({
+    reset: resetDnsProviderSave,
+    invalid: kind === undefined || [...Object.values(errors), ...Object.values(fieldErrors)].some((error) => error !== null),
+    send: async () => {
+      if (kind === undefined) return;
+      const credentials: Record<string, string> = {};
+      for (const field of kind.fields) {
+        const value = valueOf(field).trim();
+        if (value !== '') credentials[field.key] = value;
+      }
+      const propagation: PropagationDto = {
+        enabled: draft.propagationEnabled,
+        ...(draft.resolver.trim() === '' ? {} : { resolver: draft.resolver.trim() }),
+        ...(draft.timeoutSeconds.trim() === '' ? {} : { timeoutSeconds: Number(draft.timeoutSeconds) }),
+        ...(draft.intervalSeconds.trim() === '' ? {} : { intervalSeconds: Number(draft.intervalSeconds) }),
+      };
+      const request: AddDnsProviderRequest = { name, provider: kind.kind, credentials, propagation };
+      const result = await addDnsProvider(request);
+      if (result.ok) onDone(result.value);
+    },
+  });
 
   return (
-    <form className="admin-form" aria-labelledby={titleId} noValidate onSubmit={(event) => void submit(event)}>
+    <form className="admin-form" aria-labelledby={titleId} noValidate onSubmit={onSubmit}>
       <h3 id={titleId} className="admin-form__title">
         {t('dns.form.title')}
       </h3>
@@ -201,17 +194,7 @@ export function DnsProviderForm({ onDone, onCancel }: { readonly onDone: (provid
           </div>
         )}
       </fieldset>
-      {save.status === 'failed' && <InlineError error={save.error} />}
-      <div className="admin-form__actions">
-        <button type="submit" className="button" disabled={save.status === 'saving' || kind === undefined}>
-          {save.status === 'saving' ? t('dns.form.adding') : t('dns.form.add')}
-        </button>
-        {onCancel !== undefined && (
-          <button type="button" className="button button--secondary" onClick={onCancel}>
-            {t('form.cancel')}
-          </button>
-        )}
-      </div>
+      <FormFooter save={save} label={t('dns.form.add')} busyLabel={t('dns.form.adding')} disabled={kind === undefined} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,10 +1,9 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { AccountDto } from '../../../preload/contract.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { useAppStore } from '../../store/store-context.tsx';
 import { CaAccountForm, presetLabel, presetOfAccount } from '../forms/ca-account-form.tsx';
-import { ConfirmDialog } from '../confirm-dialog.tsx';
-import { InlineError } from '../inline-error.tsx';
+import { AdminListSection, RemoveAction } from './admin-list-section.tsx';
 
 /**
  * Settings → CA accounts: the stored accounts (CA, directory, contact, EAB key id, staging, whether
@@ -14,93 +13,39 @@ import { InlineError } from '../inline-error.tsx';
  */
 export function CaAccountsSection({ headingId }: { readonly headingId?: string }): ReactNode {
   const t = useT();
-  const generated = useId();
-  const titleId = headingId ?? generated;
   const accounts = useAppStore((state) => state.accounts);
   const status = useAppStore((state) => state.accountsStatus);
   const error = useAppStore((state) => state.accountsError);
   const loadAccounts = useAppStore((state) => state.loadAccounts);
-  const [adding, setAdding] = useState(false);
-  const [announcement, setAnnouncement] = useState('');
-  const addButton = useRef<HTMLButtonElement>(null);
 
   return (
-    <section className="card admin-section" aria-labelledby={titleId}>
-      <div className="admin-section__head">
-        <h2 id={titleId} className="card__title" tabIndex={-1}>
-          {t('ca.title')}
-        </h2>
-        {status === 'ready' && !adding && (
-          <button
-            ref={addButton}
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              setAdding(true);
-              setAnnouncement('');
-            }}
-          >
-            {t('ca.add')}
-          </button>
-        )}
-      </div>
-      <p className="admin-section__intro">{t('ca.intro')}</p>
-      <p className="visually-hidden" role="status">
-        {announcement}
-      </p>
-      {status === 'loading' && <p className="admin-section__status">{t('admin.loading')}</p>}
-      {status === 'failed' && error !== null && (
-        <div className="admin-section__failed">
-          <InlineError error={error} />
-          <button type="button" className="button button--secondary" onClick={() => void loadAccounts()}>
-            {t('admin.retry')}
-          </button>
-        </div>
+    <AdminListSection
+      headingId={headingId}
+      text={{
+        title: t('ca.title'),
+        intro: t('ca.intro'),
+        add: t('ca.add'),
+        emptyTitle: t('ca.empty.title'),
+        emptyBody: t('ca.empty.body'),
+        emptyAction: t('ca.empty.action'),
+        listLabel: t('ca.listLabel'),
+      }}
+      status={status}
+      error={error}
+      onRetry={() => void loadAccounts()}
+      items={accounts}
+      itemKey={(account) => account.name}
+      renderItem={(account, onRemoved) => <AccountItem account={account} onRemoved={onRemoved} />}
+      removedMessage={(account) => t('ca.removed', { name: account.name })}
+      renderForm={({ onAdded, onCancel }) => (
+        <CaAccountForm
+          onDone={(account) => {
+            onAdded(t('ca.added', { name: account.name }));
+          }}
+          onCancel={onCancel}
+        />
       )}
-      {status === 'ready' && accounts.length === 0 && !adding && (
-        <div className="admin-empty">
-          <p className="admin-empty__title">{t('ca.empty.title')}</p>
-          <p>{t('ca.empty.body')}</p>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setAdding(true);
-            }}
-          >
-            {t('ca.empty.action')}
-          </button>
-        </div>
-      )}
-      {status === 'ready' && accounts.length > 0 && (
-        <ul className="admin-list" aria-label={t('ca.listLabel')}>
-          {accounts.map((account) => (
-            <AccountItem
-              key={account.name}
-              account={account}
-              onRemoved={() => {
-                setAnnouncement(t('ca.removed', { name: account.name }));
-                document.getElementById(titleId)?.focus();
-              }}
-            />
-          ))}
-        </ul>
-      )}
-      {adding && (
-        <div className="admin-section__form">
-          <CaAccountForm
-            onDone={(account) => {
-              setAdding(false);
-              setAnnouncement(t('ca.added', { name: account.name }));
-            }}
-            onCancel={() => {
-              setAdding(false);
-              addButton.current?.focus();
-            }}
-          />
-        </div>
-      )}
-    </section>
+    />
   );
 }
 
@@ -109,9 +54,6 @@ function AccountItem({ account, onRemoved }: { readonly account: AccountDto; rea
   const presets = useAppStore((state) => state.caPresets);
   const removal = useAppStore((state) => state.accountRemovals[account.name]);
   const removeAccount = useAppStore((state) => state.removeAccount);
-  const [confirming, setConfirming] = useState(false);
-  // Only a refusal of this dialog's own attempt is shown, not one from an earlier, cancelled dialog.
-  const [tried, setTried] = useState(false);
   const preset = presetOfAccount(presets, account);
   const titleId = useId();
 
@@ -152,39 +94,16 @@ function AccountItem({ account, onRemoved }: { readonly account: AccountDto; rea
         </dl>
       </div>
       <div className="admin-item__actions">
-        <button
-          type="button"
-          className="button button--quiet button--danger-text"
-          aria-label={t('ca.removeLabel', { name: account.name })}
-          onClick={() => {
-            setConfirming(true);
-            setTried(false);
-          }}
-        >
-          {t('admin.remove')}
-        </button>
-      </div>
-      {confirming && (
-        <ConfirmDialog
+        <RemoveAction
+          label={t('ca.removeLabel', { name: account.name })}
           title={t('ca.remove.title', { name: account.name })}
           confirmLabel={t('ca.remove.confirm')}
-          cancelLabel={t('form.cancel')}
-          tone="danger"
-          busy={removal?.status === 'saving'}
-          error={tried && removal?.status === 'failed' ? removal.error : null}
-          onCancel={() => {
-            setConfirming(false);
-          }}
-          onConfirm={() => {
-            setTried(true);
-            void removeAccount(account.name).then((result) => {
-              if (result.ok) onRemoved();
-            });
-          }}
-        >
-          <p>{t('ca.remove.body')}</p>
-        </ConfirmDialog>
-      )}
+          body={t('ca.remove.body')}
+          removal={removal}
+          remove={() => removeAccount(account.name)}
+          onRemoved={onRemoved}
+        />
+      </div>
     </li>
   );
 }

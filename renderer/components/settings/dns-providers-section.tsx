@@ -1,10 +1,10 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { DnsProviderDto, DnsProviderKindDto, Locale } from '../../../preload/contract.ts';
 import { useLocale, useT } from '../../i18n/use-t.ts';
 import { useAppStore } from '../../store/store-context.tsx';
-import { ConfirmDialog } from '../confirm-dialog.tsx';
 import { DnsProviderForm } from '../forms/dns-provider-form.tsx';
 import { InlineError } from '../inline-error.tsx';
+import { AdminListSection, RemoveAction } from './admin-list-section.tsx';
 
 /** A credential field's label in the active locale, or its key when the kind no longer declares it. */
 function fieldLabel(kind: DnsProviderKindDto | undefined, key: string, locale: Locale): string {
@@ -19,93 +19,39 @@ function fieldLabel(kind: DnsProviderKindDto | undefined, key: string, locale: L
  */
 export function DnsProvidersSection({ headingId }: { readonly headingId?: string }): ReactNode {
   const t = useT();
-  const generated = useId();
-  const titleId = headingId ?? generated;
   const providers = useAppStore((state) => state.dnsProviders);
   const status = useAppStore((state) => state.dnsStatus);
   const error = useAppStore((state) => state.dnsError);
   const loadDnsProviders = useAppStore((state) => state.loadDnsProviders);
-  const [adding, setAdding] = useState(false);
-  const [announcement, setAnnouncement] = useState('');
-  const addButton = useRef<HTMLButtonElement>(null);
 
   return (
-    <section className="card admin-section" aria-labelledby={titleId}>
-      <div className="admin-section__head">
-        <h2 id={titleId} className="card__title" tabIndex={-1}>
-          {t('dns.title')}
-        </h2>
-        {status === 'ready' && !adding && (
-          <button
-            ref={addButton}
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              setAdding(true);
-              setAnnouncement('');
-            }}
-          >
-            {t('dns.add')}
-          </button>
-        )}
-      </div>
-      <p className="admin-section__intro">{t('dns.intro')}</p>
-      <p className="visually-hidden" role="status">
-        {announcement}
-      </p>
-      {status === 'loading' && <p className="admin-section__status">{t('admin.loading')}</p>}
-      {status === 'failed' && error !== null && (
-        <div className="admin-section__failed">
-          <InlineError error={error} />
-          <button type="button" className="button button--secondary" onClick={() => void loadDnsProviders()}>
-            {t('admin.retry')}
-          </button>
-        </div>
+    <AdminListSection
+      headingId={headingId}
+      text={{
+        title: t('dns.title'),
+        intro: t('dns.intro'),
+        add: t('dns.add'),
+        emptyTitle: t('dns.empty.title'),
+        emptyBody: t('dns.empty.body'),
+        emptyAction: t('dns.empty.action'),
+        listLabel: t('dns.listLabel'),
+      }}
+      status={status}
+      error={error}
+      onRetry={() => void loadDnsProviders()}
+      items={providers}
+      itemKey={(provider) => provider.name}
+      renderItem={(provider, onRemoved) => <ProviderItem provider={provider} onRemoved={onRemoved} />}
+      removedMessage={(provider) => t('dns.removed', { name: provider.name })}
+      renderForm={({ onAdded, onCancel }) => (
+        <DnsProviderForm
+          onDone={(provider) => {
+            onAdded(t('dns.added', { name: provider.name }));
+          }}
+          onCancel={onCancel}
+        />
       )}
-      {status === 'ready' && providers.length === 0 && !adding && (
-        <div className="admin-empty">
-          <p className="admin-empty__title">{t('dns.empty.title')}</p>
-          <p>{t('dns.empty.body')}</p>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setAdding(true);
-            }}
-          >
-            {t('dns.empty.action')}
-          </button>
-        </div>
-      )}
-      {status === 'ready' && providers.length > 0 && (
-        <ul className="admin-list" aria-label={t('dns.listLabel')}>
-          {providers.map((provider) => (
-            <ProviderItem
-              key={provider.name}
-              provider={provider}
-              onRemoved={() => {
-                setAnnouncement(t('dns.removed', { name: provider.name }));
-                document.getElementById(titleId)?.focus();
-              }}
-            />
-          ))}
-        </ul>
-      )}
-      {adding && (
-        <div className="admin-section__form">
-          <DnsProviderForm
-            onDone={(provider) => {
-              setAdding(false);
-              setAnnouncement(t('dns.added', { name: provider.name }));
-            }}
-            onCancel={() => {
-              setAdding(false);
-              addButton.current?.focus();
-            }}
-          />
-        </div>
-      )}
-    </section>
+    />
   );
 }
 
@@ -118,8 +64,6 @@ function ProviderItem({ provider, onRemoved }: { readonly provider: DnsProviderD
   const removal = useAppStore((state) => state.dnsProviderRemovals[provider.name]);
   const checkDnsProvider = useAppStore((state) => state.checkDnsProvider);
   const removeDnsProvider = useAppStore((state) => state.removeDnsProvider);
-  const [confirming, setConfirming] = useState(false);
-  const [tried, setTried] = useState(false);
   const titleId = useId();
   const settings = Object.entries(provider.settings);
   const secretKeys = kind?.fields.filter((field) => field.secret).map((field) => field.key) ?? provider.secrets;
@@ -188,39 +132,17 @@ function ProviderItem({ provider, onRemoved }: { readonly provider: DnsProviderD
         >
           {t('dns.check')}
         </button>
-        <button
-          type="button"
-          className="button button--quiet button--danger-text button--small"
-          aria-label={t('dns.removeLabel', { name: provider.name })}
-          onClick={() => {
-            setConfirming(true);
-            setTried(false);
-          }}
-        >
-          {t('admin.remove')}
-        </button>
-      </div>
-      {confirming && (
-        <ConfirmDialog
+        <RemoveAction
+          label={t('dns.removeLabel', { name: provider.name })}
           title={t('dns.remove.title', { name: provider.name })}
           confirmLabel={t('dns.remove.confirm')}
-          cancelLabel={t('form.cancel')}
-          tone="danger"
-          busy={removal?.status === 'saving'}
-          error={tried && removal?.status === 'failed' ? removal.error : null}
-          onCancel={() => {
-            setConfirming(false);
-          }}
-          onConfirm={() => {
-            setTried(true);
-            void removeDnsProvider(provider.name).then((result) => {
-              if (result.ok) onRemoved();
-            });
-          }}
-        >
-          <p>{t('dns.remove.body')}</p>
-        </ConfirmDialog>
-      )}
+          body={t('dns.remove.body')}
+          removal={removal}
+          remove={() => removeDnsProvider(provider.name)}
+          onRemoved={onRemoved}
+          small
+        />
+      </div>
     </li>
   );
 }

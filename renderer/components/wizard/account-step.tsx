@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useT } from '../../i18n/use-t.ts';
 import { useAppStore } from '../../store/store-context.tsx';
 import { CaAccountForm, presetLabel, presetOfAccount } from '../forms/ca-account-form.tsx';
@@ -6,7 +6,8 @@ import { CheckboxField } from '../forms/checkbox-field.tsx';
 import { RadioCards } from '../forms/radio-cards.tsx';
 import { SelectInput } from '../forms/select-input.tsx';
 import { TextField } from '../forms/text-field.tsx';
-import { InlineError } from '../inline-error.tsx';
+import { LoadFailed } from '../settings/admin-list-section.tsx';
+import { InlineAdd } from './inline-add.tsx';
 import { fieldError, StepPartTitle, useStepIssues } from './wizard-issues.tsx';
 
 /** Main's failover defaults (`main/core/renewal/failover.ts`), shown as placeholders. */
@@ -28,17 +29,16 @@ export function AccountStep(): ReactNode {
   const loadAccounts = useAppStore((state) => state.loadAccounts);
   const updateWizardDraft = useAppStore((state) => state.updateWizardDraft);
   const { issues, attempted } = useStepIssues('account');
-  const [adding, setAdding] = useState(false);
 
   if (status === 'idle' || status === 'loading') return <p className="wizard-step__status">{t('admin.loading')}</p>;
   if (status === 'failed' && error !== null) {
     return (
-      <div className="admin-section__failed">
-        <InlineError error={error} />
-        <button type="button" className="button button--secondary" onClick={() => void loadAccounts()}>
-          {t('admin.retry')}
-        </button>
-      </div>
+      <LoadFailed
+        error={error}
+        onRetry={() => {
+          void loadAccounts();
+        }}
+      />
     );
   }
 
@@ -83,33 +83,19 @@ export function AccountStep(): ReactNode {
           }}
         />
       )}
-      {accounts.length === 0 || adding ? (
-        <div className="wizard-inline-form">
+      <InlineAdd
+        required={accounts.length === 0}
+        addLabel={t('wizard.account.add')}
+        renderForm={({ onAdded, onCancel }) => (
           <CaAccountForm
             onDone={(account) => {
-              setAdding(false);
+              onAdded();
               updateWizardDraft({ ca: account.name });
             }}
-            onCancel={
-              accounts.length === 0
-                ? undefined
-                : () => {
-                    setAdding(false);
-                  }
-            }
+            onCancel={onCancel}
           />
-        </div>
-      ) : (
-        <button
-          type="button"
-          className="button button--secondary wizard-step__add"
-          onClick={() => {
-            setAdding(true);
-          }}
-        >
-          {t('wizard.account.add')}
-        </button>
-      )}
+        )}
+      />
       {accounts.length > 0 && (
         <div className="wizard-part">
           <StepPartTitle>{t('wizard.standby.title')}</StepPartTitle>

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useLocale, useT } from '../../i18n/use-t.ts';
 import { parseDomainList } from '../../store/domain-input.ts';
 import { useAppStore } from '../../store/store-context.tsx';
@@ -7,7 +7,8 @@ import { DnsProviderForm } from '../forms/dns-provider-form.tsx';
 import { RadioCards } from '../forms/radio-cards.tsx';
 import { SelectInput } from '../forms/select-input.tsx';
 import { TextField } from '../forms/text-field.tsx';
-import { InlineError } from '../inline-error.tsx';
+import { LoadFailed } from '../settings/admin-list-section.tsx';
+import { InlineAdd } from './inline-add.tsx';
 import { ManualDnsRecords } from './manual-dns-records.tsx';
 import { fieldError, useStepIssues } from './wizard-issues.tsx';
 
@@ -93,26 +94,27 @@ function DnsChoice(): ReactNode {
   const locale = useLocale();
   const draft = useAppStore((state) => state.wizardDraft);
   const providers = useAppStore((state) => state.dnsProviders);
+  const notes = useAppStore((state) => state.dnsNotes);
   const kinds = useAppStore((state) => state.dnsKinds);
   const status = useAppStore((state) => state.dnsStatus);
   const error = useAppStore((state) => state.dnsError);
   const loadDnsProviders = useAppStore((state) => state.loadDnsProviders);
   const updateWizardDraft = useAppStore((state) => state.updateWizardDraft);
   const { issues, attempted } = useStepIssues('challenge');
-  const [adding, setAdding] = useState(false);
 
   if (status === 'idle' || status === 'loading') return <p className="wizard-step__status">{t('admin.loading')}</p>;
   if (status === 'failed' && error !== null) {
     return (
-      <div className="admin-section__failed">
-        <InlineError error={error} />
-        <button type="button" className="button button--secondary" onClick={() => void loadDnsProviders()}>
-          {t('admin.retry')}
-        </button>
-      </div>
+      <LoadFailed
+        error={error}
+        onRetry={() => {
+          void loadDnsProviders();
+        }}
+      />
     );
   }
   const selected = providers.find((provider) => provider.name === draft.dnsProvider);
+  const note = selected === undefined ? undefined : notes[selected.name];
   const kindLabel = (kind: string): string => kinds.find((k) => k.kind === kind)?.label[locale] ?? kind;
 
   return (
@@ -139,33 +141,25 @@ function DnsChoice(): ReactNode {
         />
       )}
       {selected?.provider === 'manual' && <ManualDnsRecords domains={parseDomainList(draft.domainsText).domains} />}
-      {providers.length === 0 || adding ? (
-        <div className="wizard-inline-form">
+      {note !== undefined && (
+        <div className="admin-item__note" role="note">
+          <p className="admin-item__note-title">{t('dns.item.nextStep')}</p>
+          <p>{note[locale]}</p>
+        </div>
+      )}
+      <InlineAdd
+        required={providers.length === 0}
+        addLabel={t('wizard.dns.add')}
+        renderForm={({ onAdded, onCancel }) => (
           <DnsProviderForm
             onDone={(provider) => {
-              setAdding(false);
+              onAdded();
               updateWizardDraft({ dnsProvider: provider.name });
             }}
-            onCancel={
-              providers.length === 0
-                ? undefined
-                : () => {
-                    setAdding(false);
-                  }
-            }
+            onCancel={onCancel}
           />
-        </div>
-      ) : (
-        <button
-          type="button"
-          className="button button--secondary wizard-step__add"
-          onClick={() => {
-            setAdding(true);
-          }}
-        >
-          {t('wizard.dns.add')}
-        </button>
-      )}
+        )}
+      />
     </div>
   );
 }
