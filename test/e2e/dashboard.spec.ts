@@ -391,5 +391,22 @@ test('issue #7: a certificate from the wizard to the dashboard, its detail and i
     await shot('zh-CN-dark-wizard-account');
   });
 
+  await test.step('200% zoom: every page fits the width of a 1280-pixel window zoomed to 200% (640 CSS pixels)', async () => {
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 640, height: 400 });
+    // Horizontal overflow means something is clipped or needs sideways scrolling: nothing may.
+    const overflow = (): Promise<number> => page.evaluate(() => {
+      const scroller = document.querySelector('.app-main') ?? document.documentElement;
+      return Math.max(document.documentElement.scrollWidth - document.documentElement.clientWidth, scroller.scrollWidth - scroller.clientWidth);
+    });
+    for (const [route, name] of [['/', 'dashboard'], [`/certificates/${domain}`, 'detail'], [`/certificates/${domain}/log`, 'log'], ['/new', 'wizard'], ['/settings', 'settings']] as const) {
+      await page.goto(`${server.origin}/index.html#${route}`);
+      await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      expect(await overflow(), `${name} at 200% zoom`).toBeLessThanOrEqual(1);
+      await shot(`zh-CN-dark-zoom200-${name}`);
+    }
+    if (viewport !== null) await page.setViewportSize(viewport);
+  });
+
   expect(cspViolations).toEqual([]);
 });
