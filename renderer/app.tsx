@@ -1,18 +1,23 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { CertificatePage } from './components/certificate-page.tsx';
 import { DashboardPage } from './components/dashboard-page.tsx';
 import { ErrorBoundary } from './components/error-boundary.tsx';
 import { Header } from './components/header.tsx';
 import { LoadGate } from './components/load-gate.tsx';
-import { NewCertificatePage } from './components/new-certificate-page.tsx';
-import { SettingsPage } from './components/settings-page.tsx';
 import { useDocumentAttributes } from './hooks/use-document-attributes.ts';
 import { useEffectiveTheme } from './hooks/use-effective-theme.ts';
-import { useLocale } from './i18n/use-t.ts';
+import { useLocale, useT } from './i18n/use-t.ts';
 import type { AppStore } from './store/app-store.ts';
 import { AppStoreProvider, useAppStoreApi } from './store/store-context.tsx';
+
+/*
+ * The dashboard is in the first bundle; the other pages load when first opened, so a window with
+ * thousands of certificates paints its list without parsing the wizard, the detail page and Settings.
+ */
+const CertificatePage = lazy(() => import('./components/certificate-page.tsx').then((module) => ({ default: module.CertificatePage })));
+const NewCertificatePage = lazy(() => import('./components/new-certificate-page.tsx').then((module) => ({ default: module.NewCertificatePage })));
+const SettingsPage = lazy(() => import('./components/settings-page.tsx').then((module) => ({ default: module.SettingsPage })));
 
 /**
  * The pages: `#/` the dashboard, `#/certificates/<id>` a certificate (`/log` its order log; a
@@ -24,22 +29,34 @@ function Routes(): ReactNode {
   const [location] = useLocation();
   return (
     <ErrorBoundary resetKey={location}>
-      <Switch>
-        <Route path="/">
-          <DashboardPage />
-        </Route>
-        <Route path="/certificates/:id/:tab?">{(params) => <CertificatePage id={params.id} />}</Route>
-        <Route path="/new">
-          <NewCertificatePage />
-        </Route>
-        <Route path="/settings">
-          <SettingsPage />
-        </Route>
-        <Route>
-          <Redirect to="/" replace />
-        </Route>
-      </Switch>
+      <Suspense fallback={<PageLoading />}>
+        <Switch>
+          <Route path="/">
+            <DashboardPage />
+          </Route>
+          <Route path="/certificates/:id/:tab?">{(params) => <CertificatePage id={params.id} />}</Route>
+          <Route path="/new">
+            <NewCertificatePage />
+          </Route>
+          <Route path="/settings">
+            <SettingsPage />
+          </Route>
+          <Route>
+            <Redirect to="/" replace />
+          </Route>
+        </Switch>
+      </Suspense>
     </ErrorBoundary>
+  );
+}
+
+/** What a page shows while its code loads (a moment, the first time it is opened). */
+function PageLoading(): ReactNode {
+  const t = useT();
+  return (
+    <p className="loading" role="status">
+      {t('load.loading')}
+    </p>
   );
 }
 
