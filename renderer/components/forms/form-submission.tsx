@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import { useT } from '../../i18n/use-t.ts';
 import type { SaveState } from '../../store/admin-slice.ts';
 import { InlineError } from '../inline-error.tsx';
@@ -16,15 +16,26 @@ export interface FormSubmission {
 /**
  * The submission of an add form that main stores: calls `reset` once on mount (a refusal shown by an
  * earlier form says nothing about this one); on submit marks the form attempted, and while `invalid`
- * moves focus to the first field marked `aria-invalid` instead of sending; otherwise calls `send`,
- * which reports its own outcome through the store (it must not reject).
+ * moves focus to the first field marked `aria-invalid` instead of sending — after the render that
+ * marks them, since fields usually show their errors only once a submission was tried; otherwise
+ * calls `send`, which reports its own outcome through the store (it must not reject).
  */
 export function useFormSubmission({ reset, invalid, send }: { readonly reset: () => void; readonly invalid: boolean; readonly send: () => Promise<void> }): FormSubmission {
   const [attempted, setAttempted] = useState(false);
+  // The form whose first invalid field takes focus once the errors are on screen, and a counter that
+  // makes each refused submission run the effect below again.
+  const focusForm = useRef<HTMLFormElement | null>(null);
+  const [focusRequests, setFocusRequests] = useState(0);
 
   useEffect(() => {
     reset();
   }, [reset]);
+
+  useEffect(() => {
+    const form = focusForm.current;
+    focusForm.current = null;
+    form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusRequests]);
 
   return {
     attempted,
@@ -33,7 +44,8 @@ export function useFormSubmission({ reset, invalid, send }: { readonly reset: ()
       event.preventDefault();
       setAttempted(true);
       if (invalid) {
-        event.currentTarget.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+        focusForm.current = event.currentTarget;
+        setFocusRequests((count) => count + 1);
         return;
       }
       void send();

@@ -43,7 +43,37 @@ function NameForm({ log }: { readonly log: string[] }): ReactNode {
   );
 }
 
+/** Like the app's forms: a field is marked invalid only once a submission was tried. */
+function LateMarkingForm(): ReactNode {
+  const [name, setName] = useState('');
+  const error = name.trim() === '' ? 'Enter a name.' : null;
+  const { shown, onSubmit } = useFormSubmission({ reset: () => undefined, invalid: error !== null, send: () => Promise.resolve() });
+  const visible = shown(error);
+  return (
+    <form aria-label="Late form" noValidate onSubmit={onSubmit}>
+      <label>
+        Name
+        <input
+          value={name}
+          aria-invalid={visible !== null}
+          onChange={(event) => {
+            setName(event.target.value);
+          }}
+        />
+      </label>
+      <button type="submit">Send</button>
+    </form>
+  );
+}
+
 describe('useFormSubmission', () => {
+  it('focuses the first invalid field on the first refused submission, though it is marked only by that submission', async () => {
+    await renderWithStore(<LateMarkingForm />);
+    screen.getByRole('button', { name: 'Send' }).focus();
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Name' }));
+  });
+
   it('resets on mount, shows no error before a try, then focuses the invalid field instead of sending', async () => {
     const log: string[] = [];
     await renderWithStore(<NameForm log={log} />);
