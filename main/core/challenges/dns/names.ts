@@ -37,6 +37,18 @@ export function toFqdn(name: string): string {
   return absolute;
 }
 
+/**
+ * {@link toFqdn}, or the error `fail` builds from the reason the name is not usable: every provider
+ * wraps a bad name in its own `bad_config` error, naming itself and the action.
+ */
+export function requireFqdn(name: string, fail: (reason: string) => Error): string {
+  try {
+    return toFqdn(name);
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** `a.b.c.` → `b.c.`; `c.` → `.`; the root has no parent (`undefined`). */
 export function parentName(fqdn: string): string | undefined {
   if (fqdn === '.') return undefined;

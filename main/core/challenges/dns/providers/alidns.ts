@@ -1,6 +1,6 @@
 import { createHttpApi, type ApiResponse, type ApiVerdict, type HttpApi } from '../http-api.ts';
 import { DnsError } from '../dns-error.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn, toFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { signRpcRequest } from '../signing/alibaba-rpc.ts';
 import { checkBareHttpsEndpoint } from './https-endpoint.ts';
@@ -341,13 +341,9 @@ export function createAlidnsProvider(options: AlidnsOptions, context: ProviderCo
 
 /** `name` absolute and lower-case, or a `bad_config` {@link DnsError} saying what is wrong with it. */
 function absoluteName(name: string, what: string): string {
-  try {
-    return toFqdn(name);
-  } catch (error) {
-    throw new DnsError('bad_config', `Unable to use ${LABEL}, the ${what} ${name} is not a valid domain name (${error instanceof Error ? error.message : String(error)})`, {
-      remedy: 'Give a domain name such as example.com.',
-    });
-  }
+  return requireFqdn(name, (reason) => new DnsError('bad_config', `Unable to use ${LABEL}, the ${what} ${name} is not a valid domain name (${reason})`, {
+    remedy: 'Give a domain name such as example.com.',
+  }));
 }
 
 /** The RR of `fqdn` in `zone` as Alibaba writes it: `_acme-challenge.www`, or `@` for the apex. */

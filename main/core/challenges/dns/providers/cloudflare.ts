@@ -1,6 +1,6 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { checkHttpsEndpoint } from './https-endpoint.ts';
 import { createZoneCache, zoneCandidates } from './zone-discovery.ts';
@@ -231,13 +231,8 @@ export function createCloudflareProvider(options: CloudflareOptions, context: Pr
   const zoneOf = (name: string, signal: AbortSignal | undefined): Promise<string> =>
     zoneId !== undefined ? Promise.resolve(zoneId) : zones.get(name, signal);
 
-  const nameOf = (fqdn: string, action: string): string => {
-    try {
-      return toFqdn(fqdn);
-    } catch (error) {
-      throw new DnsError('bad_config', `Unable to ${action}, ${(error as Error).message}`);
-    }
-  };
+  const nameOf = (fqdn: string, action: string): string =>
+    requireFqdn(fqdn, (reason) => new DnsError('bad_config', `Unable to ${action}, ${reason}`));
 
   return {
     kind: 'cloudflare',

@@ -1,6 +1,6 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 
 /**
@@ -139,12 +139,7 @@ export function createHttpreqProvider(options: HttpreqOptions, context: Provider
   });
 
   const send = async (action: 'present' | 'cleanup', name: string, value: string, signal: AbortSignal | undefined): Promise<void> => {
-    let fqdn: string;
-    try {
-      fqdn = toFqdn(name);
-    } catch (error) {
-      throw badConfig(`cannot ${action} a TXT record: ${(error as Error).message}`, 'Give a valid domain name.');
-    }
+    const fqdn = requireFqdn(name, (reason) => badConfig(`cannot ${action} a TXT record: ${reason}`, 'Give a valid domain name.'));
     const body = JSON.stringify({ fqdn, value });
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (basic !== undefined) headers.Authorization = basic;

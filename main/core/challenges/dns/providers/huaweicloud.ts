@@ -1,6 +1,6 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { huaweiSignedHeaders } from '../signing/huawei-sdk-hmac.ts';
 import { checkHttpsEndpoint, endpointBase } from './https-endpoint.ts';
@@ -286,13 +286,8 @@ export function createHuaweiCloudProvider(options: HuaweiCloudOptions, context: 
     return parseRecordSets(body).find((set) => set.name === fqdn);
   };
 
-  const normalize = (name: string, action: string): string => {
-    try {
-      return toFqdn(name);
-    } catch (error) {
-      throw badConfig(`cannot ${action}: ${(error as Error).message}`, 'Give a valid domain name.');
-    }
-  };
+  const normalize = (name: string, action: string): string =>
+    requireFqdn(name, (reason) => badConfig(`cannot ${action}: ${reason}`, 'Give a valid domain name.'));
 
   /** Runs `attempt` again, once, when it reports that the set changed under us. */
   const twice = (fqdn: string, attempt: () => Promise<boolean>): Promise<void> =>

@@ -1,6 +1,6 @@
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { quoteTxt, unquoteTxt } from './txt-quoting.ts';
 import { addTxtValue, removeTxtValue, type TxtRecordCodec } from './txt-record-set.ts';
@@ -193,13 +193,8 @@ export function createPdnsProvider(options: PdnsOptions, context: ProviderContex
     return response.status === 204 || response.body === '' ? undefined : response.json();
   };
 
-  const nameOf = (fqdn: string, action: string): string => {
-    try {
-      return toFqdn(fqdn);
-    } catch (error) {
-      throw new DnsError('bad_config', `Unable to ${action}, ${(error as Error).message}`);
-    }
-  };
+  const nameOf = (fqdn: string, action: string): string =>
+    requireFqdn(fqdn, (reason) => new DnsError('bad_config', `Unable to ${action}, ${reason}`));
 
   const findZone = async (name: string, signal?: AbortSignal): Promise<PdnsZone> => {
     const action = `find the zone of ${displayName(name)}`;

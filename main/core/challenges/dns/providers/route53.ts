@@ -2,7 +2,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { DnsError } from '../dns-error.ts';
 import { createHttpApi, type ApiRequest, type ApiResponse, type ApiVerdict } from '../http-api.ts';
-import { displayName, toFqdn } from '../names.ts';
+import { displayName, requireFqdn } from '../names.ts';
 import type { DnsCheckResult, DnsProvider, DnsProviderDefinition, ProviderContext } from '../provider.ts';
 import { signAwsRequest } from '../signing/aws-sigv4.ts';
 import { checkHttpsEndpoint, endpointBase } from './https-endpoint.ts';
@@ -378,13 +378,8 @@ export function createRoute53Provider(options: Route53Options, context: Provider
     context.logger.warn('Route 53 change not INSYNC yet; relying on the propagation check', { changeId, name: fqdn });
   };
 
-  const normalize = (name: string, action: string): string => {
-    try {
-      return toFqdn(name);
-    } catch (error) {
-      throw badConfig(`cannot ${action}: ${(error as Error).message}`, 'Give a valid domain name.');
-    }
-  };
+  const normalize = (name: string, action: string): string =>
+    requireFqdn(name, (reason) => badConfig(`cannot ${action}: ${reason}`, 'Give a valid domain name.'));
 
   /** Runs `attempt` again, once, when it reports that the set changed under us. */
   const twice = (fqdn: string, attempt: () => Promise<boolean>): Promise<void> =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, encodeName, isWithin, parentName, readName, toFqdn } from '../../../../../../main/core/challenges/dns/names.ts';
+import { displayName, encodeName, isWithin, parentName, readName, requireFqdn, toFqdn } from '../../../../../../main/core/challenges/dns/names.ts';
 
 describe('toFqdn', () => {
   it.each([
@@ -73,5 +73,12 @@ describe('encodeName / readName', () => {
   ])('refuses %s', (_name, bytes) => {
     const message = Buffer.from(bytes, 'hex');
     expect(() => readName(message, bytes.startsWith('0000') ? 2 : 0)).toThrow();
+  });
+});
+
+describe('requireFqdn', () => {
+  it('returns the absolute name, or throws the caller\'s error built from the reason', () => {
+    expect(requireFqdn('Example.COM', (reason) => new Error(reason))).toBe('example.com.');
+    expect(() => requireFqdn('a..b', (reason) => new RangeError(`Unable to add the TXT record, ${reason}`))).toThrow(new RangeError('Unable to add the TXT record, "a..b" has an empty label'));
   });
 });
